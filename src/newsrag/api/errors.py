@@ -1,0 +1,75 @@
+"""Every error leaves the API in one envelope: {"success": false, "error": ..., "code": ...}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsrag.errors import NewsragError
+
+log = logging.getLogger("newsrag.api")
+
+
+def envelope(status: int, error: str, code: str | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"success": False, "error": error}
+    if code is not None:
+        body["code"] = code
+    body.update(extra)
+    return JSONResponse(body, status_code=status)
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    """One sentence for the first problem in the request body."""
+    for problem in exc.errors():
+        location = [str(part) for part in problem.get("loc", ()) if part != "body"]
+        field = ".".join(location)
+        kind = problem.get("type", "")
+        if kind == "json_invalid" or not field:
+            return "The request body must be a JSON object."
+        if kind == "missing":
+            return f"'{field}' is required."
+        if kind in {"string_type", "str_type"}:
+            return f"'{field}' must be a string."
+        if kind == "string_too_short":
+            return f"'{field}' must not be empty."
+        if kind == "string_too_long":
+            limit = problem.get("ctx", {}).get("max_length")
+            return f"'{field}' must be at most {limit} characters."
+        if kind == "string_pattern_mismatch":
+            return f"'{field}' must be 1-128 characters of letters, digits, '-' or '_'."
+        if kind in {"model_attributes_type", "dict_type"}:
+            return "The request body must be a JSON object."
+        return f"'{field}': {problem.get('msg', 'is invalid')}."
+    return "The request is invalid."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return envelope(400, describe_validation(exc), "invalid_input")
+
+    @app.exception_handler(NewsragError)
+    async def _newsrag(request: Request, exc: NewsragError) -> JSONResponse:
+        if exc.status >= 500:
+            log.error("%s %s failed: %s", request.method, request.url.path, exc.message)
+        return envelope(exc.status, exc.message, exc.code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "Not found", 405: "Method not allowed"}
+        error = messages.get(exc.status_code, str(exc.detail))
+        response = envelope(exc.status_code, error)
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("%s %s failed unexpectedly", request.method, request.url.path)
+        return envelope(
+            500, "Internal server error: the details are in the server log.", "internal_error"
+        )

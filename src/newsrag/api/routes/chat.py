@@ -1,0 +1,38 @@
+"""POST /api/chat: answer a message with cited sources and remember it in the session."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from newsrag.api.deps import ServicesDep
+from newsrag.api.schemas import ChatRequest, ChatResponse, ErrorResponse, SourceOut
+
+router = APIRouter()
+
+
+@router.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
+def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
+    turn = services.chat.chat(body.sessionId, body.message)
+    answer = turn.answer
+    return ChatResponse(
+        sessionId=turn.session_id,
+        userMessage=turn.user_message,
+        answer=answer.text,
+        sources=[
+            SourceOut(
+                title=s.title,
+                url=s.url,
+                score=round(s.score, 4),
+                publishedAt=s.published_at,
+                source=s.source,
+            )
+            for s in answer.sources
+        ],
+        model=answer.model,
+        timestamp=turn.timestamp,
+        covered=answer.covered,
+    )

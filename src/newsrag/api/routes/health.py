@@ -1,0 +1,76 @@
+"""GET /health: each component's state, the index, and the last refresh of every source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from newsrag.api.deps import RefresherDep, ServicesDep
+from newsrag.errors import NewsragError
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
+    body: dict[str, Any] = {"status": "ok"}
+    healthy = True
+    try:
+        stats = services.store.stats()
+        index = services.store.index_info()
+        runs = services.runs.latest()
+        body["database"] = {
+            "state": "ok",
+            "embedded": services.db.embedded,
+            "url": services.db.display_uri,
+            "pgvector": services.store.pgvector_version(),
+            "articles": stats.articles,
+            "chunks": stats.chunks,
+            "newestArticle": stats.newest.isoformat() if stats.newest else None,
+            "index": {"model": index.model, "dimension": index.dimension} if index else None,
+        }
+        body["refresh"] = {
+            "intervalMinutes": refresher.minutes if refresher.enabled else 0,
+            "lastRefreshAt": max((r.finished_at for r in runs), default=None),
+            "sources": [
+                {
+                    "source": r.source,
+                    "ok": r.ok,
+                    "finishedAt": r.finished_at.isoformat(),
+                    "message": r.message,
+                    "new": r.new,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                    "failed": r.failed,
+                }
+                for r in runs
+            ],
+        }
+        if body["refresh"]["lastRefreshAt"] is not None:
+            body["refresh"]["lastRefreshAt"] = body["refresh"]["lastRefreshAt"].isoformat()
+    except NewsragError as exc:
+        healthy = False
+        body["database"] = {"state": "error", "error": exc.message, "code": exc.code}
+    embedder = services.embedder
+    body["embeddings"] = {
+        "state": "ok",
+        "provider": services.settings.embedding_provider,
+        "model": embedder.model_name,
+        "loaded": embedder.ready,
+    }
+    body["generator"] = {"state": "ok", "model": services.generator.model}
+    try:
+        services.sessions.check()
+        body["sessions"] = {
+            "state": "ok",
+            "store": services.sessions.name,
+            "ttl": services.sessions.ttl_seconds,
+        }
+    except NewsragError as exc:
+        healthy = False
+        body["sessions"] = {"state": "error", "store": services.sessions.name, "error": exc.message}
+    if not healthy:
+        body["status"] = "error"
+    return JSONResponse(body, status_code=200 if healthy else 503)

@@ -1,0 +1,69 @@
+"""Request and response bodies of the HTTP API (camelCase, as the Node.js service had them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
+
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+MAX_MESSAGE = 5000
+
+SessionId = Annotated[StrictStr, StringConstraints(pattern=SESSION_ID_PATTERN)]
+MessageText = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE)
+]
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    sessionId: SessionId
+    message: MessageText
+
+
+class SourceOut(BaseModel):
+    title: str
+    url: str
+    score: float
+    publishedAt: datetime | None
+    source: str
+
+
+class ChatResponse(BaseModel):
+    success: Literal[True] = True
+    sessionId: str
+    userMessage: str
+    answer: str
+    sources: list[SourceOut]
+    model: str
+    timestamp: datetime
+    covered: bool
+
+
+class MessageOut(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    timestamp: datetime
+
+
+class HistoryResponse(BaseModel):
+    success: Literal[True] = True
+    sessionId: str
+    messages: list[MessageOut]
+    messageCount: int
+    ttl: int
+    ttlMinutes: int
+
+
+class ClearedResponse(BaseModel):
+    success: Literal[True] = True
+    sessionId: str
+    message: str = "Session cleared successfully"
+
+
+class ErrorResponse(BaseModel):
+    success: Literal[False] = False
+    error: str
+    code: str | None = Field(default=None)

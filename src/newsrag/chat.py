@@ -1,0 +1,78 @@
+"""The one "ask" code path shared by `POST /api/chat` and `newsrag ask`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from newsrag.errors import NewsragError
+from newsrag.generation import NOT_COVERED, Generator
+from newsrag.models import Answer, Message
+from newsrag.retrieval import Retriever, select_sources
+from newsrag.sessions import SessionStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    session_id: str
+    user_message: str
+    answer: Answer
+    timestamp: datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ChatService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        generator: Generator,
+        sessions: SessionStore,
+        *,
+        top_k: int = 5,
+        candidates: int = 40,
+        min_score: float = 0.35,
+    ) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.sessions = sessions
+        self.top_k = top_k
+        self.candidates = candidates
+        self.min_score = min_score
+
+    def ask(self, question: str) -> Answer:
+        """Answer from the news held, citing sources; "not covered" when nothing matches well."""
+        chunks = self.retriever.search(question, self.candidates)
+        sources, evidence = select_sources(chunks, self.top_k)
+        if not sources or sources[0].score < self.min_score:
+            return Answer(NOT_COVERED, [], covered=False, model=self.generator.model)
+        text = self.generator.generate(question, evidence)
+        covered = text != NOT_COVERED
+        return Answer(text, sources if covered else [], covered, self.generator.model)
+
+    def chat(self, session_id: str, message: str) -> ChatTurn:
+        """Answer `message` and append both messages to the session's history.
+
+        When answering fails, the user's message is still kept in the history.
+        """
+        asked_at = utcnow()
+        user = Message("user", message, asked_at)
+        try:
+            answer = self.ask(message)
+        except NewsragError:
+            self._keep(session_id, user)
+            raise
+        answered_at = utcnow()
+        self.sessions.append(session_id, [user, Message("assistant", answer.text, answered_at)])
+        return ChatTurn(session_id, message, answer, answered_at)
+
+    def _keep(self, session_id: str, user: Message) -> None:
+        try:
+            self.sessions.append(session_id, [user])
+        except NewsragError as exc:
+            log.warning("could not keep the message of session %s: %s", session_id, exc.message)

@@ -1,0 +1,28 @@
+"""The `newsrag` command: ingest, ask, serve."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from newsrag.cli import ask, ingest, serve
+from newsrag.config import get_settings
+
+app = typer.Typer(
+    help="Answer questions about the news, with cited sources. Runs offline by default.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command("ingest")(ingest.ingest)
+app.command("ask")(ask.ask)
+app.command("serve")(serve.serve)
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app()

@@ -1,0 +1,36 @@
+"""What the subcommands share: building the services and reporting newsrag's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from newsrag.config import get_settings
+from newsrag.errors import NewsragError
+from newsrag.services import Services, build_services
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@contextmanager
+def services() -> Iterator[Services]:
+    """Services for one command; a newsrag error ends the command with its sentence, exit 1."""
+    with reported():
+        built = build_services(get_settings())
+        try:
+            yield built
+        finally:
+            built.close()
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    try:
+        yield
+    except NewsragError as exc:
+        errors.print(f"[bold red]error[/] ({exc.code}): {exc.message}", highlight=False)
+        raise typer.Exit(1) from exc

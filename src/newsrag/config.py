@@ -1,0 +1,90 @@
+"""All of newsrag's settings, read once from the environment and `.env`.
+
+Nothing else in the package reads the environment: every setting has an environment variable
+(shown in `Field(validation_alias=...)` or as `NEWSRAG_<NAME>`), documented in the README.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SOURCES = (
+    "https://feeds.bbci.co.uk/news/rss.xml",
+    "https://feeds.npr.org/1001/rss.xml",
+    "https://www.theguardian.com/world/rss",
+)
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSRAG_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "NEWSRAG_DATABASE_URL")
+    )
+    data_dir: Path = Path(".newsrag")
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "NEWSRAG_REDIS_URL")
+    )
+    session_ttl: int = Field(
+        default=1800,
+        gt=0,
+        validation_alias=AliasChoices("NEWSRAG_SESSION_TTL", "REDIS_SESSION_TTL"),
+    )
+    session_store: str = "auto"
+
+    embedding_provider: str = "local"
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_batch: int = Field(default=32, gt=0, le=1024)
+
+    generator: str = "extractive"
+    top_k: int = Field(default=5, gt=0, le=50)
+    candidates: int = Field(default=40, gt=0, le=1000)
+    min_score: float = Field(default=0.35, ge=-1.0, le=1.0)
+    max_answer_sentences: int = Field(default=4, gt=0, le=20)
+
+    chunk_tokens: int = Field(default=200, ge=50, le=2000)
+    chunk_overlap: int = Field(default=40, ge=0, le=500)
+
+    sources: CommaList = Field(default_factory=lambda: list(DEFAULT_SOURCES))
+    refresh_minutes: float = Field(default=30, ge=0)
+    fetch_timeout: float = Field(default=10.0, gt=0)
+    fetch_full_articles: bool = True
+    user_agent: str = "newsrag/0.1 (+https://github.com/newsrag/newsrag)"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, validation_alias=AliasChoices("NEWSRAG_PORT", "PORT"))
+    cors_origins: CommaList = Field(default_factory=lambda: ["*"])
+    log_level: str = "INFO"
+
+    @field_validator("sources", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info: ValidationInfo) -> int:
+        size = info.data.get("chunk_tokens", 200)
+        if value >= size:
+            raise ValueError("NEWSRAG_CHUNK_OVERLAP must be smaller than NEWSRAG_CHUNK_TOKENS")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,55 @@
+"""The embedding provider contract: one abstract method, `embed_batch`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from newsrag.registry import Registry
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(ABC):
+    """Turns texts into unit-length vectors. Subclasses implement `embed_batch` only."""
+
+    model_name: str
+    batch_size: int = 32
+
+    @property
+    @abstractmethod
+    def dimension(self) -> int:
+        """Length of each vector."""
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        """Embed up to `batch_size` texts; returns an array of shape (len(texts), dimension)."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether the model is loaded (or needs no loading)."""
+        return True
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed any number of texts in batches, normalised to unit length."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [
+            self.embed_batch(texts[start : start + self.batch_size])
+            for start in range(0, len(texts), self.batch_size)
+        ]
+        vectors = np.vstack(parts).astype(np.float32, copy=False)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        unit: Vectors = (vectors / norms).astype(np.float32, copy=False)
+        return unit
+
+    def embed_one(self, text: str) -> Vectors:
+        vectors: Vectors = self.embed([text])[0]
+        return vectors
+
+
+embedders: Registry[Embedder] = Registry("embedding provider", "NEWSRAG_EMBEDDING_PROVIDER")

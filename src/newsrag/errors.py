@@ -1,0 +1,75 @@
+"""newsrag's one exception tree.
+
+Every error carries a stable machine-readable ``code``, the HTTP ``status`` the API answers with,
+and a message that is one sentence telling the user what to do (naming the setting or URL that
+fixes it). Libraries' exceptions are translated into these at the boundary with ``raise ... from``.
+
+    NewsragError
+    ├── ConfigurationError        (500) a setting is wrong or missing
+    ├── InvalidInput              (400) the request or the source is malformed
+    ├── NotFound                  (404) no such session / article
+    ├── StorageError              (503) the database cannot be reached or refused the write
+    │   └── IndexMismatch         (409) vectors from another model or dimension than the index
+    ├── SessionStoreError         (503) the session store (Redis / PostgreSQL) failed
+    ├── ProviderError             (503) a model provider failed
+    │   └── ModelUnavailable      (503) the model's weights or package are missing
+    └── SourceError               (502) a news source could not be read
+"""
+
+from __future__ import annotations
+
+
+class NewsragError(Exception):
+    code = "newsrag_error"
+    status = 500
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class ConfigurationError(NewsragError):
+    code = "configuration_error"
+    status = 500
+
+
+class InvalidInput(NewsragError):
+    code = "invalid_input"
+    status = 400
+
+
+class NotFound(NewsragError):
+    code = "not_found"
+    status = 404
+
+
+class StorageError(NewsragError):
+    code = "storage_unavailable"
+    status = 503
+
+
+class IndexMismatch(StorageError):
+    code = "index_mismatch"
+    status = 409
+
+
+class SessionStoreError(NewsragError):
+    code = "session_store_unavailable"
+    status = 503
+
+
+class ProviderError(NewsragError):
+    code = "provider_error"
+    status = 503
+
+
+class ModelUnavailable(ProviderError):
+    code = "model_unavailable"
+    status = 503
+
+
+class SourceError(NewsragError):
+    code = "source_error"
+    status = 502

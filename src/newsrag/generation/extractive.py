@@ -1,0 +1,175 @@
+"""The offline default: answer with the retrieved sentences closest to the question, cited.
+
+Sentences are first short-listed by the words they share with the question, then ranked by
+MiniLM similarity to it; the best few, within a word budget, each carry their source's `[n]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsrag.config import Settings
+from newsrag.embeddings import Embedder
+from newsrag.generation.base import NOT_COVERED, Generator, generators
+from newsrag.ingest.chunking import split_sentences
+from newsrag.retrieval import Evidence
+
+MIN_WORDS = 5
+SHORTLIST = 12
+SCORED_WORDS = 60
+WORD_BUDGET = 90
+_WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "from",
+        "as",
+        "into",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "i",
+        "you",
+        "we",
+        "our",
+        "your",
+        "my",
+        "me",
+        "us",
+        "any",
+        "some",
+        "all",
+        "latest",
+        "news",
+        "recent",
+        "tell",
+        "say",
+        "said",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "not",
+        "no",
+    ]
+)
+
+
+def keywords(text: str) -> set[str]:
+    """Lower-cased content words, crudely singularised."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    n: int
+    lexical: float
+
+
+class ExtractiveGenerator(Generator):
+    def __init__(self, embedder: Embedder, max_sentences: int = 4, spread: float = 0.2) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.spread = spread
+        self.model = f"extractive:{embedder.model_name}"
+
+    def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
+        shortlist = self._shortlist(question, evidence)
+        if not shortlist:
+            return NOT_COVERED
+        texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
+        vectors = self.embedder.embed([question, *texts])
+        scores = vectors[1:] @ vectors[0] + 0.1 * np.array([c.lexical for c in shortlist])
+        order = np.argsort(-scores, kind="stable")
+        floor = float(scores[order[0]]) - self.spread
+        picked: list[str] = []
+        words = 0
+        for index in order[: self.max_sentences]:
+            if scores[index] < floor or (picked and words >= WORD_BUDGET):
+                break
+            candidate = shortlist[index]
+            picked.append(f"{candidate.text} [{candidate.n}]")
+            words += len(candidate.text.split())
+        return " ".join(picked)
+
+    @staticmethod
+    def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
+        """Distinct sentences of the evidence, those sharing most words with the question first
+        (ties keep retrieval order)."""
+        wanted = keywords(question)
+        seen: set[str] = set()
+        found: list[Candidate] = []
+        for item in evidence:
+            for sentence in split_sentences(item.chunk.text):
+                key = " ".join(sentence.lower().split())
+                if key in seen or len(sentence.split()) < MIN_WORDS:
+                    continue
+                seen.add(key)
+                shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0
+                found.append(Candidate(sentence, item.n, shared))
+        found.sort(key=lambda c: -c.lexical)
+        return found[:SHORTLIST]
+
+
+@generators.register("extractive")
+def _extractive(settings: Settings, *, embedder: Embedder) -> Generator:
+    return ExtractiveGenerator(embedder, settings.max_answer_sentences)

@@ -1,0 +1,1 @@
+"""Reading news sources and turning them into indexed articles."""

@@ -1,0 +1,136 @@
+"""The one ingestion code path (CLI, start-up, background refresh):
+source → articles → chunks → vectors → store, one transaction per article."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from newsrag.embeddings import Embedder
+from newsrag.errors import InvalidInput, NewsragError
+from newsrag.ingest.chunking import chunk_article
+from newsrag.ingest.sources import read_source
+from newsrag.models import Article, Chunk, IngestReport
+from newsrag.store import ArticleStore, RunTables
+
+log = logging.getLogger(__name__)
+
+GROUP = 16
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    source: str
+    report: IngestReport
+    error: str = ""
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: ArticleStore,
+        runs: RunTables,
+        embedder: Embedder,
+        client: httpx.Client,
+        *,
+        chunk_tokens: int = 200,
+        chunk_overlap: int = 40,
+        fetch_full_articles: bool = True,
+    ) -> None:
+        self.store = store
+        self.runs = runs
+        self.embedder = embedder
+        self.client = client
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+        self.fetch_full_articles = fetch_full_articles
+
+    def ingest_sources(
+        self,
+        sources: Iterable[str],
+        *,
+        on_articles: Callable[[str, int], None] | None = None,
+        progress: Progress | None = None,
+    ) -> list[SourceOutcome]:
+        """Ingest each source; one that cannot be read is logged in one line and skipped."""
+        outcomes = []
+        for source in sources:
+            try:
+                batch = read_source(
+                    source, self.client, fetch_full_articles=self.fetch_full_articles
+                )
+            except NewsragError as exc:
+                log.warning("skipped source %s: %s", source, exc.message)
+                self.runs.record(source, None, exc.message)
+                outcomes.append(SourceOutcome(source, IngestReport(), exc.message))
+                continue
+            if on_articles is not None:
+                on_articles(source, len(batch.articles))
+            report = self.ingest_articles(batch.articles, progress=progress)
+            report.failed += len(batch.errors)
+            report.errors = batch.errors + report.errors
+            for error in batch.errors:
+                log.warning("skipped an item of %s: %s", source, error)
+            self.runs.record(source, report)
+            outcomes.append(SourceOutcome(source, report))
+        return outcomes
+
+    def ingest_articles(
+        self, articles: Sequence[Article], *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add new articles, replace changed ones, skip unchanged ones."""
+        report = IngestReport()
+        latest = {article.url: article for article in articles}
+        unique = list(latest.values())
+        report.unchanged += len(articles) - len(unique)
+        if progress is not None and len(articles) > len(unique):
+            progress(len(articles) - len(unique))
+        for start in range(0, len(unique), GROUP):
+            group = unique[start : start + GROUP]
+            report.add(self._ingest_group(group))
+            if progress is not None:
+                progress(len(group))
+        return report
+
+    def _ingest_group(self, group: Sequence[Article]) -> IngestReport:
+        report = IngestReport()
+        known = self.store.content_hashes([article.url for article in group])
+        pending: list[tuple[Article, list[Chunk]]] = []
+        for article in group:
+            if known.get(article.url) == article.content_hash:
+                report.unchanged += 1
+                continue
+            chunks = chunk_article(article, self.chunk_tokens, self.chunk_overlap)
+            if not chunks:
+                report.failed += 1
+                report.errors.append(f"{article.url}: no text to index")
+                continue
+            pending.append((article, chunks))
+        if not pending:
+            return report
+        texts = [chunk.embedding_text for _, chunks in pending for chunk in chunks]
+        vectors = self.embedder.embed(texts)
+        offset = 0
+        for article, chunks in pending:
+            article_vectors = vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+            try:
+                outcome = self.store.write_article(
+                    article, chunks, article_vectors, self.embedder.model_name
+                )
+            except InvalidInput as exc:
+                log.warning("skipped %s: %s", article.url, exc.message)
+                report.failed += 1
+                report.errors.append(f"{article.url}: {exc.message}")
+                continue
+            report.chunks += len(chunks)
+            if outcome == "new":
+                report.new += 1
+            else:
+                report.updated += 1
+        return report

@@ -1,0 +1,111 @@
+"""Plain records passed between packages; `store/` turns them into rows and back."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One normalised news article, whatever source it came from."""
+
+    url: str
+    title: str
+    body: str
+    source: str = ""
+    published_at: datetime | None = None
+    categories: tuple[str, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything that ends up in the index changes."""
+        parts = [
+            self.title,
+            self.body,
+            self.source,
+            self.published_at.isoformat() if self.published_at else "",
+            "\x1f".join(self.categories),
+        ]
+        return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    position: int
+    text: str
+    embedding_text: str
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    """A chunk found by a search, with the article it belongs to."""
+
+    chunk_id: int
+    article_id: int
+    position: int
+    text: str
+    score: float
+    url: str
+    title: str
+    source: str
+    published_at: datetime | None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited article in an answer; `n` is its 1-based citation number."""
+
+    n: int
+    title: str
+    url: str
+    score: float
+    published_at: datetime | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    sources: list[Source]
+    covered: bool
+    model: str
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class SessionHistory:
+    session_id: str
+    messages: list[Message]
+    ttl_seconds: int
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion run did, counted per article."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    chunks: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestReport) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.chunks += other.chunks
+        self.errors.extend(other.errors)

@@ -1,0 +1,45 @@
+"""From ranked chunks to the answer's sources: one source per article, best first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsrag.models import RetrievedChunk, Source
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A retrieved chunk and the number `n` of the source it is cited as."""
+
+    n: int
+    chunk: RetrievedChunk
+
+
+def select_sources(
+    chunks: Sequence[RetrievedChunk], top_k: int, per_article: int = 2
+) -> tuple[list[Source], list[Evidence]]:
+    """The `top_k` best articles as numbered sources, with up to `per_article` chunks each."""
+    numbers: dict[int, int] = {}
+    sources: list[Source] = []
+    evidence: list[Evidence] = []
+    taken: dict[int, int] = {}
+    for chunk in chunks:
+        if chunk.article_id not in numbers:
+            if len(sources) == top_k:
+                continue
+            numbers[chunk.article_id] = len(sources) + 1
+            sources.append(
+                Source(
+                    n=len(sources) + 1,
+                    title=chunk.title,
+                    url=chunk.url,
+                    score=chunk.score,
+                    published_at=chunk.published_at,
+                    source=chunk.source,
+                )
+            )
+        if taken.get(chunk.article_id, 0) < per_article:
+            taken[chunk.article_id] = taken.get(chunk.article_id, 0) + 1
+            evidence.append(Evidence(numbers[chunk.article_id], chunk))
+    return sources, evidence

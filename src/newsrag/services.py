@@ -1,0 +1,78 @@
+"""Wiring: build every component once from `Settings`; the API and the CLI share it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from newsrag.chat import ChatService
+from newsrag.config import Settings
+from newsrag.embeddings import Embedder, create_embedder
+from newsrag.generation import Generator, create_generator
+from newsrag.ingest.pipeline import Ingestor
+from newsrag.ingest.sources import make_client
+from newsrag.retrieval import DenseRetriever
+from newsrag.sessions import SessionStore, create_session_store
+from newsrag.store import ArticleStore, Database, RunTables, connect
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    store: ArticleStore
+    runs: RunTables
+    embedder: Embedder
+    generator: Generator
+    sessions: SessionStore
+    ingestor: Ingestor
+    chat: ChatService
+    client: httpx.Client
+
+    def close(self) -> None:
+        self.client.close()
+        self.db.close()
+
+
+def build_services(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    embedder: Embedder | None = None,
+    generator: Generator | None = None,
+) -> Services:
+    """Connect to the database (starting the embedded one if needed) and build the rest.
+
+    `db`, `embedder` and `generator` may be given to share one across several builds (tests do).
+    """
+    db = db or connect(settings.database_url, settings.data_dir)
+    store = ArticleStore(db)
+    runs = RunTables(db)
+    embedder = embedder or create_embedder(settings)
+    generator = generator or create_generator(settings, embedder)
+    sessions = create_session_store(settings, db)
+    client = make_client(settings)
+    ingestor = Ingestor(
+        store,
+        runs,
+        embedder,
+        client,
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+        fetch_full_articles=settings.fetch_full_articles,
+    )
+    chat = ChatService(
+        DenseRetriever(embedder, store),
+        generator,
+        sessions,
+        top_k=settings.top_k,
+        candidates=settings.candidates,
+        min_score=settings.min_score,
+    )
+    return Services(
+        settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client
+    )

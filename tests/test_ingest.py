@@ -1,0 +1,135 @@
+from pathlib import Path
+
+import pytest
+
+from newsrag.errors import IndexMismatch
+from newsrag.services import Services, build_services
+from tests.conftest import (
+    FEEDS,
+    FakeEmbedder,
+    make_settings,
+    wikinews_rows,
+    write_jsonl,
+)
+
+
+def chunk_texts(services: Services, url: str) -> list[str]:
+    with services.db.connection() as conn:
+        rows = conn.execute(
+            "SELECT c.text FROM chunks c JOIN articles a ON a.id = c.article_id "
+            "WHERE a.url = %s ORDER BY c.position",
+            (url,),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_ingesting_the_same_file_twice_adds_nothing(
+    fake_services: Services, fake_embedder: FakeEmbedder, tmp_path: Path
+) -> None:
+    source = str(write_jsonl(tmp_path / "news.jsonl", wikinews_rows(12)))
+    [first] = fake_services.ingestor.ingest_sources([source])
+    stats = fake_services.store.stats()
+    calls = fake_embedder.calls
+    [second] = fake_services.ingestor.ingest_sources([source])
+
+    assert (first.report.new, first.report.unchanged) == (12, 0)
+    assert (second.report.new, second.report.updated, second.report.unchanged) == (0, 0, 12)
+    assert fake_services.store.stats() == stats
+    assert fake_embedder.calls == calls
+
+
+def test_a_changed_article_replaces_its_chunks(fake_services: Services, tmp_path: Path) -> None:
+    rows = wikinews_rows(3)
+    write_jsonl(tmp_path / "news.jsonl", rows)
+    fake_services.ingestor.ingest_sources([str(tmp_path / "news.jsonl")])
+    rows[1] = {**rows[1], "body": "A correction was published. The vote was on Tuesday."}
+    write_jsonl(tmp_path / "news.jsonl", rows)
+
+    [outcome] = fake_services.ingestor.ingest_sources([str(tmp_path / "news.jsonl")])
+
+    assert (outcome.report.updated, outcome.report.unchanged) == (1, 2)
+    assert chunk_texts(fake_services, str(rows[1]["url"])) == [
+        "A correction was published. The vote was on Tuesday."
+    ]
+
+
+def test_a_bad_item_is_reported_and_the_rest_goes_in(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    rows = wikinews_rows(4)
+    rows[1] = {**rows[1], "title": ""}
+    rows[2] = {**rows[2], "body": "Text with a NUL \x00 byte that PostgreSQL refuses."}
+    source = str(write_jsonl(tmp_path / "news.jsonl", rows))
+
+    [outcome] = fake_services.ingestor.ingest_sources([source])
+
+    assert (outcome.report.new, outcome.report.failed) == (2, 2)
+    assert any(error.startswith("line 2") for error in outcome.report.errors)
+    assert any(str(rows[2]["url"]) in error for error in outcome.report.errors)
+    assert fake_services.store.stats().articles == 2
+
+
+def test_an_unreadable_source_is_skipped_and_recorded(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    good = str(write_jsonl(tmp_path / "news.jsonl", wikinews_rows(2)))
+    missing = str(tmp_path / "missing.jsonl")
+
+    outcomes = fake_services.ingestor.ingest_sources([missing, good])
+
+    assert outcomes[0].error and missing in outcomes[0].error
+    assert outcomes[1].report.new == 2
+    runs = {run.source: run for run in fake_services.runs.latest()}
+    assert runs[missing].ok is False and missing in runs[missing].message
+    assert runs[good].ok is True and runs[good].new == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "guardian.rss",
+        "heise.atom",
+        "encoding.rss",
+        "uolNoticias.rss",
+        "content-encoded.rss",
+        "feedburner.atom",
+    ],
+)
+def test_every_feed_snapshot_is_ingested(fake_services: Services, name: str) -> None:
+    [outcome] = fake_services.ingestor.ingest_sources([str(FEEDS / name)])
+
+    assert outcome.error == ""
+    assert outcome.report.new > 0
+    assert outcome.report.chunks >= outcome.report.new
+    assert fake_services.store.stats().articles == outcome.report.new
+
+
+def test_vectors_from_another_model_are_refused(
+    fake_services: Services, fresh_uri: str, tmp_path: Path
+) -> None:
+    source = str(write_jsonl(tmp_path / "news.jsonl", wikinews_rows(3)))
+    fake_services.ingestor.ingest_sources([source])
+    other = build_services(
+        make_settings(fresh_uri, tmp_path),
+        embedder=FakeEmbedder(dimension=768, model_name="BAAI/bge-base-en-v1.5"),
+    )
+    more = str(write_jsonl(tmp_path / "more.jsonl", wikinews_rows(5)[3:]))
+    try:
+        with pytest.raises(IndexMismatch) as refused:
+            other.ingestor.ingest_sources([more])
+    finally:
+        other.close()
+
+    assert "sentence-transformers/all-MiniLM-L6-v2 (384 dimensions)" in refused.value.message
+    assert "BAAI/bge-base-en-v1.5 (768 dimensions)" in refused.value.message
+    assert fake_services.store.stats().articles == 3
+
+
+def test_the_real_corpus_is_indexed_with_minilm(corpus_services: Services) -> None:
+    stats = corpus_services.store.stats()
+    index = corpus_services.store.index_info()
+
+    assert stats.articles == 60
+    assert stats.chunks > stats.articles
+    assert index is not None
+    assert (index.model, index.dimension) == ("sentence-transformers/all-MiniLM-L6-v2", 384)
