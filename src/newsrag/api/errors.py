@@ -14,6 +14,9 @@ from newsrag.errors import NewsragError
 
 log = logging.getLogger("newsrag.api")
 
+# Where a request part came from; the field's name alone reads better in the error sentence.
+LOCATIONS = frozenset({"body", "path", "query", "header", "cookie"})
+
 
 def envelope(status: int, error: str, code: str | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"success": False, "error": error}
@@ -26,7 +29,7 @@ def envelope(status: int, error: str, code: str | None = None, **extra: Any) -> 
 def describe_validation(exc: RequestValidationError) -> str:
     """One sentence for the first problem in the request body."""
     for problem in exc.errors():
-        location = [str(part) for part in problem.get("loc", ()) if part != "body"]
+        location = [str(part) for part in problem.get("loc", ()) if part not in LOCATIONS]
         field = ".".join(location)
         kind = problem.get("type", "")
         if kind == "json_invalid" or not field:
@@ -40,6 +43,8 @@ def describe_validation(exc: RequestValidationError) -> str:
         if kind == "string_too_long":
             limit = problem.get("ctx", {}).get("max_length")
             return f"'{field}' must be at most {limit} characters."
+        if kind == "string_nul":
+            return f"'{field}' must not contain NUL (\\u0000) characters."
         if kind == "string_pattern_mismatch":
             return f"'{field}' must be 1-128 characters of letters, digits, '-' or '_'."
         if kind in {"model_attributes_type", "dict_type"}:

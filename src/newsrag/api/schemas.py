@@ -5,14 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, StringConstraints
+from pydantic_core import PydanticCustomError
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 MAX_MESSAGE = 5000
 
 SessionId = Annotated[StrictStr, StringConstraints(pattern=SESSION_ID_PATTERN)]
+
+
+def _no_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: refuse it here rather than fail when storing it."""
+    if "\x00" in text:
+        raise PydanticCustomError("string_nul", "String must not contain NUL characters")
+    return text
+
+
 MessageText = Annotated[
-    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE)
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE),
+    AfterValidator(_no_nul),
 ]
 
 

@@ -7,13 +7,16 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from newsrag.config import get_settings
 from newsrag.errors import NewsragError
 from newsrag.services import Services, build_services
 
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: lines are left for the terminal to wrap, so URLs and error sentences stay whole
+# when the output is piped or copied.
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
@@ -32,5 +35,5 @@ def reported() -> Iterator[None]:
     try:
         yield
     except NewsragError as exc:
-        errors.print(f"[bold red]error[/] ({exc.code}): {exc.message}", highlight=False)
+        errors.print(f"[bold red]error[/] ({exc.code}): {escape(exc.message)}", highlight=False)
         raise typer.Exit(1) from exc

@@ -56,15 +56,14 @@ class LocalEmbedder(Embedder):
         return int(self._load().get_sentence_embedding_dimension())
 
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
-        model = self._load()
-        with self._lock:
-            vectors = model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+        # No lock here: a chat's question is not queued behind a background ingest's batch.
+        vectors = self._load().encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32)
 
     def _load(self) -> Any:

@@ -7,6 +7,7 @@ that prefix every chunk's embedding text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -98,7 +99,7 @@ class _Unit:
 
 def _join(units: list[_Unit]) -> str:
     parts = [units[0].text]
-    for before, unit in zip(units, units[1:], strict=False):
+    for before, unit in itertools.pairwise(units):
         parts.append("\n\n" if unit.paragraph != before.paragraph else " ")
         parts.append(unit.text)
     return "".join(parts)

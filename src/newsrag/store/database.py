@@ -18,9 +18,10 @@ from typing import Any
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from newsrag.errors import StorageError
+from newsrag.errors import ConfigurationError, StorageError
 from newsrag.masking import mask_url
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,15 @@ def connect(database_url: str | None, data_dir: Path) -> Database:
 
 
 def _open(uri: str, *, embedded: bool) -> Database:
+    try:
+        conninfo_to_dict(uri)
+    except psycopg.ProgrammingError:
+        # Not chained: psycopg's message repeats the URL with its password in clear.
+        raise ConfigurationError(
+            f"DATABASE_URL {mask_url(uri)} is not a PostgreSQL URL: use "
+            "postgresql://user:password@host:5432/dbname, or unset it to use the embedded one.",
+            code="invalid_database_url",
+        ) from None
     try:
         return Database(uri, embedded=embedded)
     except (psycopg.OperationalError, PoolTimeout) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -60,7 +61,7 @@ class SessionTables:
                 "SELECT role, content, created_at FROM messages WHERE session_id = %s ORDER BY seq",
                 (session_id,),
             ).fetchall()
-        ttl = max(0, int(row[0].total_seconds()))
+        ttl = max(0, math.ceil(row[0].total_seconds()))  # a live session has >= 1 s left
         messages = [
             Message(role, content, created.astimezone(UTC)) for role, content, created in rows
         ]

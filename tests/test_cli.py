@@ -1,0 +1,179 @@
+"""The `newsrag` console script, run as a user runs it: a subprocess with settings in its env."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import psycopg
+import pytest
+from psycopg import sql
+
+import newsrag.cli.ask as ask_command
+from newsrag.models import Answer, Source
+from newsrag.store.database import EMBEDDED_DATABASE
+from tests.conftest import wikinews_rows, write_jsonl
+
+pytestmark = pytest.mark.model
+
+NEWSRAG = Path(sys.executable).parent / "newsrag"
+UNREACHABLE = "https://nonexistent.invalid/feed.xml"
+FIREFOX = wikinews_rows(5)[3]
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run(workdir: Path, database_url: str, *args: str) -> Run:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("NEWSRAG_") and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        NEWSRAG_DATA_DIR=str(workdir / "data"),
+        NEWSRAG_SOURCES="",
+        NEWSRAG_REFRESH_MINUTES="0",
+    )
+    done = subprocess.run(
+        [str(NEWSRAG), *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def summary_row(output: str, source: str) -> dict[str, str]:
+    """The cells of the ingest summary's row for `source`, by column name."""
+    lines = output.splitlines()
+    header = next(line for line in lines if "unchanged" in line)
+    names = [cell.strip() for cell in header.strip("┃│ ").split("┃")]
+    row = next(line for line in lines if line.startswith("│") and f" {source} " in line)
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    return dict(zip(names, cells, strict=True))
+
+
+@pytest.fixture(scope="module")
+def database_url(embedded_uri: str) -> Iterator[str]:
+    """A fresh database for this module's runs (the function-scoped `fresh_uri`, shared)."""
+    name = f"t_cli_{uuid.uuid4().hex[:12]}"
+    admin = embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", "/postgres?")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", f"/{name}?")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    write_jsonl(folder / "five.jsonl", wikinews_rows(5))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_ingest(workdir: Path, database_url: str) -> Run:
+    return run(workdir, database_url, "ingest", "five.jsonl")
+
+
+@pytest.fixture(scope="module")
+def second_ingest(workdir: Path, database_url: str, first_ingest: Run) -> Run:
+    return run(workdir, database_url, "ingest", "five.jsonl", UNREACHABLE)
+
+
+@pytest.fixture(scope="module")
+def firefox_answer(workdir: Path, database_url: str, first_ingest: Run) -> Run:
+    return run(workdir, database_url, "ask", "When was Firefox 1.0 released?")
+
+
+def test_ingest_adds_the_articles_of_a_jsonl_file(first_ingest: Run) -> None:
+    assert first_ingest.code == 0, first_ingest.output
+    row = summary_row(first_ingest.stdout, "five.jsonl")
+    assert (row["new"], row["updated"], row["unchanged"], row["failed"]) == ("5", "0", "0", "0")
+    assert int(row["chunks"]) >= 5
+
+
+def test_ingest_again_finds_every_article_unchanged(second_ingest: Run) -> None:
+    assert second_ingest.code == 0, second_ingest.output
+    row = summary_row(second_ingest.stdout, "five.jsonl")
+    assert (row["new"], row["updated"], row["unchanged"], row["failed"]) == ("0", "0", "5", "0")
+    assert row["chunks"] == "0"
+
+
+def test_ingest_reports_an_unreachable_source_in_one_line(second_ingest: Run) -> None:
+    assert second_ingest.code == 0
+    assert "Traceback" not in second_ingest.output
+    mentions = [line for line in second_ingest.stderr.splitlines() if UNREACHABLE in line]
+    assert len(mentions) == 1, second_ingest.stderr
+    assert "Cannot read" in mentions[0]
+    assert "NEWSRAG_SOURCES" in mentions[0]
+
+
+def test_ask_answers_with_citations_and_numbered_sources(firefox_answer: Run) -> None:
+    assert firefox_answer.code == 0, firefox_answer.output
+    lines = firefox_answer.stdout.splitlines()
+    assert "[1]" in lines[0]
+    assert "November 9, 2004" in lines[0]
+    source = lines.index(f"[1] {FIREFOX['title']} (Wikinews, 2004-11-16)")
+    assert lines[source + 1].strip() == FIREFOX["url"]
+
+
+def test_ask_without_a_reachable_database_says_so_in_one_line(workdir: Path) -> None:
+    result = run(workdir, "postgresql://postgres@127.0.0.1:1/x", "ask", "Any news?")
+
+    assert result.code == 1
+    assert "Traceback" not in result.output
+    mentions = [line for line in result.output.splitlines() if "DATABASE_URL" in line]
+    assert len(mentions) == 1, result.output
+    assert mentions[0].startswith("error (database_unavailable): ")
+    assert "127.0.0.1:1" in mentions[0]
+    assert result.stdout == ""
+
+
+def test_ask_prints_square_brackets_of_news_text_verbatim(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Quotes in real news carry editorial brackets ("deliver such [music] content").
+    text = 'Apple may not use the logo on "[music] content" [/sic] [1]'
+    url = "https://example.org/wiki/Apple_[disambiguation]"
+    answer = Answer(
+        text,
+        [Source(1, "[Update] Apple Corps sues", url, 0.8, datetime(2006, 3, 29), "Wikinews")],
+        covered=True,
+        model="test",
+    )
+
+    @contextmanager
+    def stub_services() -> Iterator[SimpleNamespace]:
+        yield SimpleNamespace(chat=SimpleNamespace(ask=lambda question: answer))
+
+    monkeypatch.setattr(ask_command, "services", stub_services)
+
+    ask_command.ask("What did Apple Corps say?")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == text
+    assert lines[2] == "[1] [Update] Apple Corps sues (Wikinews, 2006-03-29)"
+    assert lines[3].strip() == url
