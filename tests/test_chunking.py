@@ -1,7 +1,8 @@
 import itertools
 from datetime import UTC, datetime
 
-from newsrag.ingest.chunking import chunk_article, chunk_text, count_tokens, split_sentences
+from newsrag.ingest.chunking import chunk_article, chunk_text
+from newsrag.text import count_tokens, split_sentences
 from tests.conftest import article, wikinews_rows
 
 

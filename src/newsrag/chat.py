@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Generator
-from newsrag.generation.extractive import keywords
 from newsrag.models import Answer, Message
 from newsrag.retrieval import Evidence, Retriever, select_sources
 from newsrag.sessions import SessionStore
+from newsrag.text import keywords
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class ChatService:
         top_k: int = 5,
         candidates: int = 40,
         min_score: float = 0.35,
+        min_source_ratio: float = 0.7,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -46,6 +47,7 @@ class ChatService:
         self.top_k = top_k
         self.candidates = candidates
         self.min_score = min_score
+        self.min_source_ratio = min_source_ratio
 
     def ask(self, question: str) -> Answer:
         """Answer from the news held, citing sources; "not covered" when nothing matches well.
@@ -55,7 +57,7 @@ class ChatService:
         news held covers it when articles are in "Science and technology".
         """
         chunks = self.retriever.search(question, self.candidates)
-        sources, evidence = select_sources(chunks, self.top_k)
+        sources, evidence = select_sources(chunks, self.top_k, min_ratio=self.min_source_ratio)
         if not sources or (sources[0].score < self.min_score and not _on_topic(question, evidence)):
             return Answer(NOT_COVERED, [], covered=False, model=self.generator.model)
         text = self.generator.generate(question, evidence)
@@ -65,13 +67,13 @@ class ChatService:
     def chat(self, session_id: str, message: str) -> ChatTurn:
         """Answer `message` and append both messages to the session's history.
 
-        When answering fails, the user's message is still kept in the history.
+        When answering fails, whatever the reason, the user's message is still kept in the history.
         """
         asked_at = utcnow()
         user = Message("user", message, asked_at)
         try:
             answer = self.ask(message)
-        except NewsragError:
+        except Exception:
             self._keep(session_id, user)
             raise
         answered_at = utcnow()

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, gt=0, le=50)
     candidates: int = Field(default=40, gt=0, le=1000)
     min_score: float = Field(default=0.35, ge=-1.0, le=1.0)
+    min_source_ratio: float = Field(default=0.7, ge=0.0, le=1.0)
     max_answer_sentences: int = Field(default=4, gt=0, le=20)
 
     chunk_tokens: int = Field(default=200, ge=50, le=2000)

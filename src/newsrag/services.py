@@ -72,6 +72,7 @@ def build_services(
         top_k=settings.top_k,
         candidates=settings.candidates,
         min_score=settings.min_score,
+        min_source_ratio=settings.min_source_ratio,
     )
     return Services(
         settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client

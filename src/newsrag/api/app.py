@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from newsrag.api.errors import install_error_handlers
+from newsrag.api.errors import UnexpectedErrors, install_error_handlers
 from newsrag.api.routes import chat, health, sessions
 from newsrag.config import Settings, get_settings
 from newsrag.refresh import Refresher
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 built.close()
 
     app = FastAPI(title="newsrag", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsrag.errors import NewsragError
 
@@ -72,9 +73,32 @@ def install_error_handlers(app: FastAPI) -> None:
         response.headers.update(exc.headers or {})
         return response
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("%s %s failed unexpectedly", request.method, request.url.path)
-        return envelope(
-            500, "Internal server error: the details are in the server log.", "internal_error"
-        )
+
+class UnexpectedErrors:
+    """Answers an unexpected exception with a 500 in the envelope, inside the CORS layer (so a
+    browser can read it), logging the stack trace on the server only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            log.exception("%s %s failed unexpectedly", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = envelope(
+                500, "Internal server error: the details are in the server log.", "internal_error"
+            )
+            await response(scope, receive, send)

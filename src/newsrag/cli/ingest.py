@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newsrag.cli.common import console, services
 from newsrag.ingest.pipeline import SourceOutcome
@@ -43,6 +44,8 @@ def ingest(
                 progress=lambda n: progress.advance(task, n),
             )
     console.print(_summary(outcomes))
+    for line in _problems(outcomes):
+        console.print(line, markup=False, highlight=False, style="yellow")
     if strict and any(o.error or o.report.failed for o in outcomes):
         raise typer.Exit(1)
 
@@ -53,18 +56,25 @@ def _short(source: str, width: int = 50) -> str:
 
 def _summary(outcomes: list[SourceOutcome]) -> Table:
     table = Table(title="Ingested")
-    for column in ("source", "new", "updated", "unchanged", "failed", "chunks", "note"):
-        table.add_column(column, justify="right" if column not in ("source", "note") else "left")
+    table.add_column("source")
+    for column in ("new", "updated", "unchanged", "failed", "chunks"):
+        table.add_column(column, justify="right")
     for outcome in outcomes:
         r = outcome.report
-        note = outcome.error or "; ".join(r.errors[:3])
-        table.add_row(
-            _short(outcome.source),
-            str(r.new),
-            str(r.updated),
-            str(r.unchanged),
-            str(r.failed),
-            str(r.chunks),
-            note,
-        )
+        counts = (r.new, r.updated, r.unchanged, r.failed, r.chunks)
+        source = "skipped: " + outcome.source if outcome.error else outcome.source
+        table.add_row(Text(_short(source)), *(str(n) for n in counts))
     return table
+
+
+def _problems(outcomes: list[SourceOutcome], most: int = 10) -> list[str]:
+    """One line per skipped source and per skipped item (the first `most` of each source)."""
+    lines = []
+    for outcome in outcomes:
+        if outcome.error:
+            lines.append(outcome.error)
+        lines.extend(f"{_short(outcome.source)}: {error}" for error in outcome.report.errors[:most])
+        hidden = len(outcome.report.errors) - most
+        if hidden > 0:
+            lines.append(f"{_short(outcome.source)}: {hidden} more skipped items")
+    return lines

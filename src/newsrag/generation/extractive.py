@@ -6,7 +6,6 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,107 +14,13 @@ import numpy as np
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder
 from newsrag.generation.base import NOT_COVERED, Generator, generators
-from newsrag.ingest.chunking import split_sentences
 from newsrag.retrieval import Evidence
+from newsrag.text import keywords, split_sentences
 
 MIN_WORDS = 5
 SHORTLIST = 12
 SCORED_WORDS = 60
 WORD_BUDGET = 90
-_WORD = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "about",
-        "from",
-        "as",
-        "into",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "they",
-        "them",
-        "he",
-        "she",
-        "his",
-        "her",
-        "i",
-        "you",
-        "we",
-        "our",
-        "your",
-        "my",
-        "me",
-        "us",
-        "any",
-        "some",
-        "all",
-        "latest",
-        "news",
-        "recent",
-        "tell",
-        "say",
-        "said",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "not",
-        "no",
-    ]
-)
-
-
-def keywords(text: str) -> set[str]:
-    """Lower-cased content words, crudely singularised."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 @dataclass(frozen=True)

@@ -8,43 +8,10 @@ that prefix every chunk's embedding text.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from newsrag.models import Article, Chunk
-
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Ltd|Co|Corp|"
-    r"vs|etc|No|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
-)
-_PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-def count_tokens(text: str) -> int:
-    return len(_TOKEN.findall(text))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, paragraph breaks respected, common abbreviations not split on."""
-    return [sentence for _, sentence in _paragraph_sentences(text)]
-
-
-def _paragraph_sentences(text: str) -> list[tuple[int, str]]:
-    """(paragraph number, sentence) for every sentence of `text`."""
-    found: list[tuple[int, str]] = []
-    for number, paragraph in enumerate(_PARAGRAPH.split(text)):
-        paragraph = " ".join(paragraph.split())
-        start = 0
-        for match in _SENTENCE_END.finditer(paragraph):
-            candidate = paragraph[start : match.start()].rstrip("\"'”’)] ")
-            if _ABBREVIATION.search(candidate):
-                continue
-            found.append((number, paragraph[start : match.start()].strip()))
-            start = match.end()
-        found.append((number, paragraph[start:].strip()))
-    return [(number, sentence) for number, sentence in found if sentence]
+from newsrag.text import count_tokens, paragraph_sentences
 
 
 def _split_long(sentence: str, size: int) -> list[str]:
@@ -68,7 +35,7 @@ def chunk_text(text: str, size: int = 200, overlap: int = 40) -> list[str]:
     """Group whole sentences into chunks of at most ~`size` tokens, overlapping by whole
     sentences worth at most `overlap` tokens. Paragraph breaks inside a chunk are kept."""
     units: list[_Unit] = []
-    for paragraph, sentence in _paragraph_sentences(text):
+    for paragraph, sentence in paragraph_sentences(text):
         pieces = _split_long(sentence, size) if count_tokens(sentence) > size else [sentence]
         units.extend(_Unit(paragraph, piece, count_tokens(piece)) for piece in pieces)
     chunks: list[str] = []

@@ -17,9 +17,16 @@ class Evidence:
 
 
 def select_sources(
-    chunks: Sequence[RetrievedChunk], top_k: int, per_article: int = 2
+    chunks: Sequence[RetrievedChunk], top_k: int, per_article: int = 2, min_ratio: float = 0.0
 ) -> tuple[list[Source], list[Evidence]]:
-    """The `top_k` best articles as numbered sources, with up to `per_article` chunks each."""
+    """The `top_k` best articles as numbered sources, with up to `per_article` chunks each.
+
+    Chunks scoring below `min_ratio` times the best chunk's score are left out, so that an
+    answer does not list articles that merely happened to be nearest.
+    """
+    if chunks and min_ratio > 0:
+        floor = chunks[0].score * min_ratio
+        chunks = [chunk for chunk in chunks if chunk.score >= floor]
     numbers: dict[int, int] = {}
     sources: list[Source] = []
     evidence: list[Evidence] = []
