@@ -1,13 +1,10 @@
-"""The HTTP API end to end: real MiniLM, the extractive generator and the Wikinews corpus."""
+"""The API's error envelopes (400, 404, 405, 500, 503), CORS, GET /health, and sessions kept
+in Redis."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,268 +12,23 @@ from fastapi.testclient import TestClient
 from newsrag.api.app import create_app
 from newsrag.embeddings.local import LocalEmbedder
 from newsrag.errors import ProviderError
-from newsrag.generation.base import NOT_COVERED, Generator
+from newsrag.generation.base import Generator
 from newsrag.retrieval import Evidence
 from newsrag.services import Services, build_services
-from tests.conftest import REDIS_TEST_URL, make_settings, wikinews_rows
+from tests.api_helpers import (
+    FIREFOX_QUESTION,
+    api_services_fixture,  # noqa: F401  (the `api_services` fixture)
+    assert_error,
+    chat,
+    client_fixture,  # noqa: F401  (the `client` fixture)
+    new_id,
+)
+from tests.conftest import REDIS_TEST_URL, make_settings
 
 pytestmark = pytest.mark.model
 
-SEED_QUESTION = "What are the latest news about technology?"
-ABSENT_QUESTION = "What is the recipe for chocolate chip cookies?"
-FIREFOX_QUESTION = "When was Firefox 1.0 released?"
 PROVIDER_DOWN = "The model provider is down: set NEWSRAG_GENERATOR=extractive."
-CITATION = re.compile(r"\[(\d+)\]")
 PREFLIGHT = {"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"}
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-@pytest.fixture(scope="module")
-def api_services(
-    corpus_uri: str, minilm: LocalEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Services]:
-    settings = make_settings(corpus_uri, tmp_path_factory.mktemp("api"))
-    services = build_services(settings, embedder=minilm)
-    yield services
-    services.close()
-
-
-@pytest.fixture(scope="module")
-def client(api_services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=api_services)) as test_client:
-        yield test_client
-
-
-def chat(client: TestClient, session_id: str, message: str) -> dict[str, Any]:
-    response = client.post("/api/chat", json={"sessionId": session_id, "message": message})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def assert_error(body: Any, *, naming: str | None = None) -> None:
-    assert isinstance(body, dict)
-    assert body["success"] is False
-    assert isinstance(body["error"], str)
-    assert body["error"].strip()
-    assert "detail" not in body
-    if naming is not None:
-        assert naming in body["error"]
-
-
-# --- POST /api/chat ---------------------------------------------------------------------------
-
-
-def test_chat_answers_the_seed_question_from_the_corpus(client: TestClient) -> None:
-    body = chat(client, "test-123", SEED_QUESTION)
-
-    assert body["success"] is True
-    assert body["sessionId"] == "test-123"
-    assert body["userMessage"] == SEED_QUESTION
-    assert body["covered"] is True
-    assert body["sources"]
-    assert all(s["url"].startswith("https://en.wikinews.org/wiki/") for s in body["sources"])
-    assert body["answer"].strip() and body["answer"] != NOT_COVERED
-    client.delete("/api/session/test-123")
-
-
-def test_chat_response_has_exactly_the_documented_fields(client: TestClient) -> None:
-    body = chat(client, new_id(), SEED_QUESTION)
-
-    assert set(body) == {
-        "success",
-        "sessionId",
-        "userMessage",
-        "answer",
-        "sources",
-        "model",
-        "timestamp",
-        "covered",
-    }
-    for source in body["sources"]:
-        assert set(source) == {"title", "url", "score", "publishedAt", "source"}
-        assert isinstance(source["title"], str) and source["title"]
-        assert isinstance(source["score"], float)
-        assert source["source"] == "Wikinews"
-        assert datetime.fromisoformat(source["publishedAt"]).year >= 2004
-    assert isinstance(body["model"], str) and body["model"]
-
-
-def test_chat_timestamp_is_iso_8601_with_a_timezone(client: TestClient) -> None:
-    body = chat(client, new_id(), SEED_QUESTION)
-
-    stamp = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00"))
-    assert stamp.tzinfo is not None
-
-
-def test_chat_sources_are_best_first_and_one_per_article(client: TestClient) -> None:
-    body = chat(client, new_id(), SEED_QUESTION)
-
-    scores = [s["score"] for s in body["sources"]]
-    urls = [s["url"] for s in body["sources"]]
-    assert scores == sorted(scores, reverse=True)
-    assert len(urls) == len(set(urls))
-
-
-@pytest.mark.parametrize("question", [SEED_QUESTION, FIREFOX_QUESTION])
-def test_chat_answer_cites_only_sources_it_returns(client: TestClient, question: str) -> None:
-    body = chat(client, new_id(), question)
-
-    cited = [int(n) for n in CITATION.findall(body["answer"])]
-    assert cited, body["answer"]
-    assert all(1 <= n <= len(body["sources"]) for n in cited)
-
-
-def test_chat_says_not_covered_for_a_question_outside_the_corpus(client: TestClient) -> None:
-    body = chat(client, new_id(), ABSENT_QUESTION)
-
-    assert body["covered"] is False
-    assert body["answer"] == NOT_COVERED
-    assert body["sources"] == []
-
-
-def test_chat_does_not_count_one_shared_topic_word_as_coverage(client: TestClient) -> None:
-    body = chat(client, new_id(), "What is the science behind chocolate chip cookies?")
-
-    assert body["covered"] is False
-    assert body["sources"] == []
-
-
-def test_chat_answers_a_specific_question_from_the_right_article(client: TestClient) -> None:
-    firefox = wikinews_rows(4)[3]
-    assert "November 9, 2004" in str(firefox["body"])
-
-    body = chat(client, new_id(), FIREFOX_QUESTION)
-
-    assert body["covered"] is True
-    assert "Firefox" in body["sources"][0]["title"]
-    assert body["sources"][0]["url"] == firefox["url"]
-    assert "November" in body["answer"]
-
-
-def test_chat_lists_only_sources_near_the_best_one(client: TestClient) -> None:
-    body = chat(client, new_id(), FIREFOX_QUESTION)
-
-    best = body["sources"][0]["score"]
-    assert all(source["score"] >= 0.7 * best - 1e-4 for source in body["sources"])
-
-
-def test_chat_appends_the_question_and_the_answer_to_the_history(client: TestClient) -> None:
-    session = new_id()
-    body = chat(client, session, FIREFOX_QUESTION)
-
-    history = client.get(f"/api/history/{session}").json()
-    assert [(m["role"], m["content"]) for m in history["messages"]] == [
-        ("user", FIREFOX_QUESTION),
-        ("assistant", body["answer"]),
-    ]
-
-
-def test_chat_keeps_a_session_per_id(client: TestClient) -> None:
-    first, second = new_id(), new_id()
-    chat(client, first, FIREFOX_QUESTION)
-    chat(client, second, ABSENT_QUESTION)
-
-    messages = client.get(f"/api/history/{first}").json()["messages"]
-    assert [m["content"] for m in messages if m["role"] == "user"] == [FIREFOX_QUESTION]
-    assert all(m["content"] != NOT_COVERED for m in messages)
-    others = client.get(f"/api/history/{second}").json()["messages"]
-    assert [m["content"] for m in others if m["role"] == "user"] == [ABSENT_QUESTION]
-
-
-# --- GET /api/history, DELETE /api/session -------------------------------------------------------
-
-
-def test_history_lists_two_turns_in_order(client: TestClient) -> None:
-    session = new_id()
-    chat(client, session, FIREFOX_QUESTION)
-    chat(client, session, ABSENT_QUESTION)
-
-    response = client.get(f"/api/history/{session}")
-
-    assert response.status_code == 200
-    body = response.json()
-    assert set(body) == {"success", "sessionId", "messages", "messageCount", "ttl", "ttlMinutes"}
-    assert body["success"] is True
-    assert body["sessionId"] == session
-    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user", "assistant"]
-    assert [m["content"] for m in body["messages"]][::2] == [FIREFOX_QUESTION, ABSENT_QUESTION]
-    assert body["messages"][3]["content"] == NOT_COVERED
-    assert body["messageCount"] == 4
-    for message in body["messages"]:
-        assert set(message) == {"role", "content", "timestamp"}
-    stamps = [datetime.fromisoformat(m["timestamp"]) for m in body["messages"]]
-    assert stamps == sorted(stamps)
-
-
-def test_history_reports_the_remaining_time_to_live(client: TestClient) -> None:
-    session = new_id()
-    chat(client, session, ABSENT_QUESTION)
-
-    body = client.get(f"/api/history/{session}").json()
-
-    assert 1700 < body["ttl"] <= 1800
-    assert body["ttlMinutes"] == round(body["ttl"] / 60)
-
-
-def test_history_of_an_unknown_session_is_404(client: TestClient) -> None:
-    session = new_id()
-
-    response = client.get(f"/api/history/{session}")
-
-    assert response.status_code == 404
-    assert response.json() == {"success": False, "error": "Session not found", "sessionId": session}
-
-
-def test_delete_clears_the_session(client: TestClient) -> None:
-    session = new_id()
-    chat(client, session, ABSENT_QUESTION)
-
-    response = client.delete(f"/api/session/{session}")
-
-    assert response.status_code == 200
-    assert response.json() == {
-        "success": True,
-        "sessionId": session,
-        "message": "Session cleared successfully",
-    }
-    assert client.get(f"/api/history/{session}").status_code == 404
-
-
-def test_delete_twice_is_404_the_second_time(client: TestClient) -> None:
-    session = new_id()
-    chat(client, session, ABSENT_QUESTION)
-    client.delete(f"/api/session/{session}")
-
-    response = client.delete(f"/api/session/{session}")
-
-    assert response.status_code == 404
-    assert response.json() == {"success": False, "error": "Session not found", "sessionId": session}
-
-
-def test_chat_after_delete_starts_a_fresh_history(client: TestClient) -> None:
-    session = new_id()
-    chat(client, session, FIREFOX_QUESTION)
-    client.delete(f"/api/session/{session}")
-    chat(client, session, ABSENT_QUESTION)
-
-    messages = client.get(f"/api/history/{session}").json()["messages"]
-    assert [m["content"] for m in messages] == [ABSENT_QUESTION, NOT_COVERED]
-
-
-@pytest.mark.parametrize("path", ["/api/history/a%20b", "/api/session/a%20b"])
-def test_session_routes_reject_an_illegal_session_id(client: TestClient, path: str) -> None:
-    method = client.get if "history" in path else client.delete
-
-    response = method(path)
-
-    assert response.status_code == 400
-    body = response.json()
-    assert_error(body)
-    assert body["error"].startswith("'sessionId' must be")
 
 
 # --- invalid requests --------------------------------------------------------------------------
