@@ -6,11 +6,12 @@ Nothing else in the package reads the environment: every setting has an environm
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SOURCES = (
@@ -48,6 +49,26 @@ class Settings(BaseSettings):
     embedding_provider: str = "local"
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embedding_batch: int = Field(default=32, gt=0, le=1024)
+    embedding_concurrency: int = Field(default=4, gt=0, le=64)
+    embedding_fallback: Literal["local", "none"] = "local"
+
+    hf_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("HF_TOKEN", "HUGGINGFACE_API_KEY", "NEWSRAG_HF_TOKEN"),
+    )
+    hf_provider: str = "hf-inference"
+    hf_endpoint: str = "https://router.huggingface.co"
+    hf_hub_endpoint: str = Field(
+        default="https://huggingface.co",
+        validation_alias=AliasChoices("NEWSRAG_HF_HUB_ENDPOINT", "HF_ENDPOINT"),
+    )
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "NEWSRAG_OPENAI_API_KEY")
+    )
+    provider_timeout: float = Field(default=10.0, gt=0)
+    provider_retries: int = Field(default=2, ge=0, le=10)
+    provider_retry_budget: float = Field(default=1.5, ge=0)
 
     generator: str = "extractive"
     top_k: int = Field(default=5, gt=0, le=50)
@@ -89,3 +110,25 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+SECRET_VARIABLES = ("HF_TOKEN", "HUGGINGFACE_API_KEY", "NEWSRAG_HF_TOKEN", "OPENAI_API_KEY")
+OTHER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "REDIS_SESSION_TTL", "PORT", "HF_ENDPOINT")
+
+
+def configured_variables(env_file: Path = Path(".env")) -> dict[str, str]:
+    """The newsrag variables set in the environment or in `env_file`, secrets masked, for
+    `newsrag doctor`. The environment wins over the file, as in `Settings`."""
+    from dotenv import dotenv_values
+
+    from newsrag.masking import mask_secret, mask_url
+
+    found = {k: v or "" for k, v in dotenv_values(env_file).items()} if env_file.exists() else {}
+    found.update(os.environ)
+    names = [
+        n for n in found if n.startswith("NEWSRAG_") or n in OTHER_VARIABLES + SECRET_VARIABLES
+    ]
+    return {
+        name: mask_secret(found[name]) if name in SECRET_VARIABLES else mask_url(found[name])
+        for name in sorted(names)
+    }

@@ -11,8 +11,19 @@ fixes it). Libraries' exceptions are translated into these at the boundary with 
     ├── StorageError              (503) the database cannot be reached or refused the write
     │   └── IndexMismatch         (409) vectors from another model or dimension than the index
     ├── SessionStoreError         (503) the session store (Redis / PostgreSQL) failed
-    ├── ProviderError             (503) a model provider failed
-    │   └── ModelUnavailable      (503) the model's weights or package are missing
+    ├── ProviderError             (503) a model provider failed; one subclass per cause:
+    │   ├── ModelUnavailable      the model's weights or package are missing
+    │   ├── TokenMissing          no token configured for a provider that needs one
+    │   ├── TokenRejected         401: the token is invalid or expired
+    │   ├── PermissionDenied      403: the token may not call this API
+    │   ├── ModelNotServed        404: the provider does not serve the model
+    │   ├── EndpointRetired       410: the endpoint is gone; the sentence names its successor
+    │   ├── RateLimited           429: too many calls; the sentence says when to retry
+    │   ├── ModelLoading          503 "model is loading"
+    │   ├── ProviderServerError   other 5xx
+    │   ├── ProviderTimeout       no answer within NEWSRAG_PROVIDER_TIMEOUT
+    │   ├── ProviderUnreachable   connection refused, DNS failure
+    │   └── BadProviderResponse   an answer of the wrong shape or dimension
     └── SourceError               (502) a news source could not be read
 """
 
@@ -67,7 +78,58 @@ class ProviderError(NewsragError):
 
 class ModelUnavailable(ProviderError):
     code = "model_unavailable"
-    status = 503
+
+
+class TokenMissing(ProviderError):
+    code = "token_missing"
+
+
+class TokenRejected(ProviderError):
+    code = "token_rejected"
+
+
+class PermissionDenied(ProviderError):
+    code = "permission_denied"
+
+
+class ModelNotServed(ProviderError):
+    code = "model_not_served"
+
+
+class EndpointRetired(ProviderError):
+    code = "endpoint_retired"
+
+
+class RateLimited(ProviderError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ModelLoading(ProviderError):
+    code = "model_loading"
+
+    def __init__(self, message: str, *, estimated_time: float | None = None) -> None:
+        super().__init__(message)
+        self.estimated_time = estimated_time
+
+
+class ProviderServerError(ProviderError):
+    code = "provider_server_error"
+
+
+class ProviderTimeout(ProviderError):
+    code = "provider_timeout"
+
+
+class ProviderUnreachable(ProviderError):
+    code = "provider_unreachable"
+
+
+class BadProviderResponse(ProviderError):
+    code = "bad_provider_response"
 
 
 class SourceError(NewsragError):

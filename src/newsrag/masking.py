@@ -22,3 +22,11 @@ def mask_url(url: str) -> str:
     return _KEYWORD_PASSWORD.sub(
         r"\1***", urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
     )
+
+
+def mask_secret(secret: str) -> str:
+    """`hf_abcdefgh1234` -> `hf_…1234`; short secrets are hidden entirely."""
+    if len(secret) < 12:
+        return "…"
+    prefix = secret[:3] if secret[:3] in ("hf_", "sk-") else ""
+    return f"{prefix}…{secret[-4:]}"

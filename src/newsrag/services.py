@@ -10,12 +10,14 @@ import httpx
 from newsrag.chat import ChatService
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder, create_embedder
+from newsrag.embeddings.cache import CachedEmbedder
 from newsrag.generation import Generator, create_generator
 from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
 from newsrag.retrieval import DenseRetriever
 from newsrag.sessions import SessionStore, create_session_store
 from newsrag.store import ArticleStore, Database, RunTables, connect
+from newsrag.store.cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ def build_services(
     db = db or connect(settings.database_url, settings.data_dir)
     store = ArticleStore(db)
     runs = RunTables(db)
-    embedder = embedder or create_embedder(settings)
+    embedder = CachedEmbedder(embedder or create_embedder(settings), EmbeddingCache(db))
     generator = generator or create_generator(settings, embedder)
     sessions = create_session_store(settings, db)
     client = make_client(settings)

@@ -1,4 +1,4 @@
-"""The `newsrag` command: ingest, ask, serve."""
+"""The `newsrag` command: ingest, ask, serve, doctor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from newsrag.cli import ask, ingest, serve
+from newsrag.cli import ask, doctor, ingest, serve
 from newsrag.config import get_settings
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest)
 app.command("ask")(ask.ask)
 app.command("serve")(serve.serve)
+app.command("doctor")(doctor.doctor)
 
 
 def main() -> None:

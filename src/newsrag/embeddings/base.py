@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,15 @@ import numpy.typing as npt
 from newsrag.registry import Registry
 
 Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class EmbedderState:
+    """`state` is "ok", or "degraded" when answering from a fallback; `detail` says why."""
+
+    state: str = "ok"
+    detail: str = ""
+    fallback: str = ""
 
 
 class Embedder(ABC):
@@ -33,19 +43,27 @@ class Embedder(ABC):
         """Whether the model is loaded (or needs no loading)."""
         return True
 
+    def state(self) -> EmbedderState:
+        """How the provider is doing, for /health and `newsrag doctor`."""
+        return EmbedderState()
+
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Embed any number of texts in batches, normalised to unit length."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = [
-            self.embed_batch(texts[start : start + self.batch_size])
+        batches = [
+            texts[start : start + self.batch_size]
             for start in range(0, len(texts), self.batch_size)
         ]
-        vectors = np.vstack(parts).astype(np.float32, copy=False)
+        vectors = np.vstack(self.map_batches(batches)).astype(np.float32, copy=False)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         unit: Vectors = (vectors / norms).astype(np.float32, copy=False)
         return unit
+
+    def map_batches(self, batches: Sequence[Sequence[str]]) -> list[Vectors]:
+        """`embed_batch` over every batch, in order; remote providers run them concurrently."""
+        return [self.embed_batch(batch) for batch in batches]
 
     def embed_one(self, text: str) -> Vectors:
         vectors: Vectors = self.embed([text])[0]

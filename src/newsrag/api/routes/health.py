@@ -54,12 +54,16 @@ def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
         healthy = False
         body["database"] = {"state": "error", "error": exc.message, "code": exc.code}
     embedder = services.embedder
+    state = embedder.state()
     body["embeddings"] = {
-        "state": "ok",
+        "state": state.state,
         "provider": services.settings.embedding_provider,
         "model": embedder.model_name,
         "loaded": embedder.ready,
     }
+    if state.state != "ok":
+        body["embeddings"].update(error=state.detail, fallback=state.fallback)
+        body["status"] = "degraded"
     body["generator"] = {"state": "ok", "model": services.generator.model}
     try:
         services.sessions.check()

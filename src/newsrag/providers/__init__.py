@@ -1,0 +1,1 @@
+"""What remote model providers share: failure diagnosis and retries."""
