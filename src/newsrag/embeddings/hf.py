@@ -7,6 +7,7 @@ can point at a proxy, a self-hosted text-embeddings-inference, or a test server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -17,7 +18,7 @@ from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError
 from newsrag.config import Settings
 from newsrag.embeddings.base import Embedder, embedders
 from newsrag.embeddings.remote import RemoteEmbedder
-from newsrag.errors import ProviderError, TokenMissing
+from newsrag.errors import BadProviderResponse, ProviderError, TokenMissing
 from newsrag.masking import mask_secret
 from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, diagnose, timed_out
 from newsrag.providers.diagnosis import unreachable as unreachable_error
@@ -87,13 +88,24 @@ class HFEmbedder(RemoteEmbedder):
             raise timed_out(self.endpoint, self.timeout) from exc
         except httpx2.TransportError as exc:
             raise unreachable_error(self.endpoint, _reason(exc)) from exc
+        except (TypeError, json.JSONDecodeError) as exc:
+            raise self._not_vectors() from exc
         except ValueError as exc:
+            if "inhomogeneous" in str(exc):  # numpy: a ragged list of lists
+                raise self._not_vectors() from exc
             raise ProviderError(
                 f"Hugging Face cannot run {self.model_name} with provider "
                 f"{self.endpoint.provider} ({exc}): set NEWSRAG_HF_PROVIDER or "
                 "NEWSRAG_EMBEDDING_MODEL.",
                 code="provider_rejected_model",
             ) from exc
+
+    def _not_vectors(self) -> BadProviderResponse:
+        return BadProviderResponse(
+            f"{self.endpoint.where} answered for {self.model_name} with something that is not a "
+            f"list of vectors: check that {self.endpoint.model_setting} names a sentence-embedding "
+            "model."
+        )
 
 
 def _reason(exc: Exception) -> str:

@@ -26,6 +26,7 @@ from newsrag.errors import (
 
 TOKENS_PAGE = "https://huggingface.co/settings/tokens"
 _URL = re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;)]")
+_SUCCESSOR = re.compile(r"(?i)\b(?:use|to)\s+(" + _URL.pattern + ")")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def diagnose(
             + (", or choose another NEWSRAG_HF_PROVIDER." if endpoint.huggingface else ".")
         )
     if status == 410:
-        successor = next((u for u in _URL.findall(said) if u not in endpoint.url), None)
+        successor = _successor(said, endpoint.url)
         fix = (
             f"set {endpoint.endpoint_setting}={successor} (or unset it)"
             if successor
@@ -162,6 +163,14 @@ def unreachable(endpoint: Endpoint, reason: str) -> ProviderUnreachable:
         f"Cannot reach {endpoint.where} at {endpoint.url} ({reason}): check "
         f"{endpoint.endpoint_setting} and the network, or set NEWSRAG_EMBEDDING_PROVIDER=local."
     )
+
+
+def _successor(said: str, url: str) -> str | None:
+    """The URL a 410 answer points to: the one after "use"/"to" ("X is no longer supported.
+    Please use Y instead."), else the last one named that is not the retired endpoint itself."""
+    named = [u for u in _URL.findall(said) if u not in url]
+    after = [u for u in _SUCCESSOR.findall(said) if u in named]
+    return after[-1] if after else (named[-1] if named else None)
 
 
 def _estimated_time(body: bytes | str) -> float | None:

@@ -56,5 +56,5 @@ def with_retries(
             if clock() - started + wait > budget:
                 raise
             attempt += 1
-            log.info("retrying in %.2f s (%s): %s", wait, error.code, error.message)
+            log.info("retrying in %.2f s after %s", wait, error.code)
             sleep(wait)
