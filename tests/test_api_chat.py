@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsrag.generation.base import NOT_COVERED
+from newsrag.generation.citations import cited_numbers
 from tests.api_helpers import (
     ABSENT_QUESTION,
     FIREFOX_QUESTION,
@@ -54,6 +55,7 @@ def test_chat_response_has_exactly_the_documented_fields(client: TestClient) -> 
         "model",
         "timestamp",
         "covered",
+        "retrievalQuery",
     }
     for source in body["sources"]:
         assert set(source) == {"title", "url", "score", "publishedAt", "source"}
@@ -71,12 +73,14 @@ def test_chat_timestamp_is_iso_8601_with_a_timezone(client: TestClient) -> None:
     assert stamp.tzinfo is not None
 
 
-def test_chat_sources_are_best_first_and_one_per_article(client: TestClient) -> None:
+def test_chat_sources_are_cited_ones_first_then_best_first(client: TestClient) -> None:
     body = chat(client, new_id(), SEED_QUESTION)
 
-    scores = [s["score"] for s in body["sources"]]
+    cited = cited_numbers(body["answer"])
+    uncited = body["sources"][len(cited) :]
     urls = [s["url"] for s in body["sources"]]
-    assert scores == sorted(scores, reverse=True)
+    assert cited == list(range(1, len(cited) + 1))
+    assert [s["score"] for s in uncited] == sorted((s["score"] for s in uncited), reverse=True)
     assert len(urls) == len(set(urls))
 
 
@@ -144,3 +148,24 @@ def test_chat_keeps_a_session_per_id(client: TestClient) -> None:
     assert all(m["content"] != NOT_COVERED for m in messages)
     others = client.get(f"/api/history/{second}").json()["messages"]
     assert [m["content"] for m in others if m["role"] == "user"] == [ABSENT_QUESTION]
+
+
+def test_a_follow_up_is_searched_with_the_earlier_question_s_subject(client: TestClient) -> None:
+    session = new_id()
+    chat(client, session, "What did the Mozilla Foundation release in November 2004?")
+
+    body = chat(client, session, "And which languages was it available in?")
+
+    assert "Mozilla" in body["retrievalQuery"]
+    assert body["retrievalQuery"].startswith("And which languages was it available in?")
+    assert body["covered"] is True
+    assert "Firefox" in body["sources"][0]["title"]
+
+
+def test_a_self_contained_question_is_searched_as_asked(client: TestClient) -> None:
+    session = new_id()
+    chat(client, session, "What did the Mozilla Foundation release in November 2004?")
+
+    body = chat(client, session, FIREFOX_QUESTION)
+
+    assert body["retrievalQuery"] == FIREFOX_QUESTION

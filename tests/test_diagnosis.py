@@ -3,9 +3,7 @@ answer becomes one typed error whose sentence names the setting or URL that fixe
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -27,6 +25,17 @@ from newsrag.errors import (
     TokenMissing,
     TokenRejected,
 )
+from tests.provider_helpers import (
+    HF_MASKED,
+    HF_TOKEN,
+    MODEL,
+    OPENAI_KEY,
+    OPENAI_MASKED,
+    PROVIDERS,
+    remote_embedder,
+    server_fixture,  # noqa: F401  (the `server` fixture)
+    unused_url,
+)
 from tests.provider_server import (
     ProviderServer,
     Reply,
@@ -43,36 +52,7 @@ from tests.provider_server import (
     wrong_shape,
 )
 
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-HF_TOKEN = "hf_" + "x" * 30 + "abcd"
-HF_MASKED = "hf_…abcd"
-OPENAI_KEY = "sk-" + "y" * 30 + "wxyz"
-OPENAI_MASKED = "sk-…wxyz"
-PROVIDERS = ["hf", "openai"]
 TOKEN_ENV = ("HF_TOKEN", "HUGGINGFACE_API_KEY", "NEWSRAG_HF_TOKEN")
-
-
-@pytest.fixture(name="server")
-def server_fixture() -> Iterator[ProviderServer]:
-    with ProviderServer() as server:
-        yield server
-
-
-def settings_for(provider: str, url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "embedding_provider": provider,
-        "hf_endpoint": url,
-        "hf_token": HF_TOKEN,
-        "openai_base_url": url + "/v1",
-        "openai_api_key": OPENAI_KEY,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
-
-
-def embedder_for(provider: str, url: str, **overrides: object) -> RemoteEmbedder:
-    settings = settings_for(provider, url, **overrides)
-    return HFEmbedder(settings) if provider == "hf" else OpenAIEmbedder(settings)
 
 
 def failure(embedder: RemoteEmbedder, texts: list[str] | None = None) -> ProviderError:
@@ -81,19 +61,12 @@ def failure(embedder: RemoteEmbedder, texts: list[str] | None = None) -> Provide
     return caught.value
 
 
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_401_is_token_rejected_naming_the_setting_and_the_masked_token(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(unauthorized())
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is TokenRejected
     assert error.code == "token_rejected"
@@ -115,7 +88,7 @@ def test_403_is_permission_denied_quoting_the_provider(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(forbidden("jane"))
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is PermissionDenied
     assert error.code == "permission_denied"
@@ -138,7 +111,7 @@ def test_404_is_model_not_served_naming_model_and_provider(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(not_found(MODEL))
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is ModelNotServed
     assert error.code == "model_not_served"
@@ -151,7 +124,7 @@ def test_404_is_model_not_served_naming_model_and_provider(
 
 def test_410_is_endpoint_retired_naming_the_router_as_successor(server: ProviderServer) -> None:
     server.always(retired())
-    embedder = embedder_for("hf", server.url)
+    embedder = remote_embedder("hf", server.url)
     error = failure(embedder)
 
     assert type(error) is EndpointRetired
@@ -170,7 +143,7 @@ def test_429_is_rate_limited_and_raised_without_waiting_past_the_budget(
 ) -> None:
     server.always(rate_limited(30))
     started = time.monotonic()
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
     elapsed = time.monotonic() - started
 
     assert type(error) is RateLimited
@@ -186,7 +159,7 @@ def test_503_loading_is_model_loading_with_the_estimate(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(loading(estimated_time=42))
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is ModelLoading
     assert error.code == "model_loading"
@@ -207,7 +180,7 @@ def test_5xx_is_provider_server_error_quoting_the_answer(
     server: ProviderServer, provider: str, reply: Reply, said: str
 ) -> None:
     server.always(reply)
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is ProviderServerError
     assert error.code == "provider_server_error"
@@ -221,7 +194,7 @@ def test_no_answer_in_time_is_provider_timeout_naming_the_setting(
 ) -> None:
     server.always(slow(5))
     started = time.monotonic()
-    error = failure(embedder_for(provider, server.url, provider_timeout=0.3))
+    error = failure(remote_embedder(provider, server.url, provider_timeout=0.3))
     elapsed = time.monotonic() - started
 
     assert type(error) is ProviderTimeout
@@ -235,8 +208,8 @@ def test_no_answer_in_time_is_provider_timeout_naming_the_setting(
 def test_connection_refused_is_provider_unreachable_naming_the_endpoint_setting(
     provider: str,
 ) -> None:
-    url = f"http://127.0.0.1:{unused_port()}"
-    error = failure(embedder_for(provider, url))
+    url = unused_url()
+    error = failure(remote_embedder(provider, url))
 
     assert type(error) is ProviderUnreachable
     assert error.code == "provider_unreachable"
@@ -251,7 +224,7 @@ def test_vectors_of_another_dimension_are_a_bad_response_naming_both(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(wrong_dimension(768))
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is BadProviderResponse
     assert error.code == "bad_provider_response"
@@ -264,7 +237,7 @@ def test_an_answer_that_is_not_vectors_is_a_bad_response(
     server: ProviderServer, provider: str
 ) -> None:
     server.always(wrong_shape())
-    error = failure(embedder_for(provider, server.url))
+    error = failure(remote_embedder(provider, server.url))
 
     assert type(error) is BadProviderResponse
     assert error.code == "bad_provider_response"
@@ -288,7 +261,7 @@ def test_hf_answers_that_are_not_one_vector_per_text_are_a_bad_response(
     server: ProviderServer, answer: object, said: str
 ) -> None:
     server.always(Reply(200, answer))
-    error = failure(embedder_for("hf", server.url), ["first text", "second text"])
+    error = failure(remote_embedder("hf", server.url), ["first text", "second text"])
 
     assert type(error) is BadProviderResponse
     assert said in error.message
@@ -300,7 +273,7 @@ def test_hf_without_a_token_is_token_missing_and_sends_nothing(
 ) -> None:
     for name in TOKEN_ENV:
         monkeypatch.delenv(name, raising=False)
-    error = failure(embedder_for("hf", server.url, hf_token=None))
+    error = failure(remote_embedder("hf", server.url, hf_token=None))
 
     assert type(error) is TokenMissing
     assert error.code == "token_missing"

@@ -1,22 +1,18 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsrag.doctor import Check, run_checks
 from tests.conftest import REDIS_TEST_URL, make_settings
+from tests.provider_helpers import HF_TOKEN as TOKEN
+from tests.provider_helpers import (
+    remote_values,
+    server_fixture,  # noqa: F401  (the `server` fixture)
+)
 from tests.provider_server import ProviderServer, forbidden, whoami_body
-
-TOKEN = "hf_" + "x" * 30 + "abcd"
-
-
-@pytest.fixture
-def server() -> Iterator[ProviderServer]:
-    with ProviderServer() as running:
-        yield running
 
 
 def by_component(checks: list[Check]) -> dict[str, Check]:
@@ -51,12 +47,7 @@ def test_a_token_without_inference_permission_is_named_with_the_fix(
     server.queue(forbidden())
     server.whoami = whoami_body(scopes=())
     settings = make_settings(
-        fresh_uri,
-        tmp_path,
-        embedding_provider="hf",
-        hf_endpoint=server.url,
-        hf_hub_endpoint=server.url,
-        hf_token=TOKEN,
+        fresh_uri, tmp_path, **remote_values("hf", server.url), hf_hub_endpoint=server.url
     )
 
     checks = by_component(run_checks(settings, tmp_path / ".env"))
@@ -72,12 +63,7 @@ def test_a_working_hf_provider_and_token_pass(
     fresh_uri: str, tmp_path: Path, server: ProviderServer
 ) -> None:
     settings = make_settings(
-        fresh_uri,
-        tmp_path,
-        embedding_provider="hf",
-        hf_endpoint=server.url,
-        hf_hub_endpoint=server.url,
-        hf_token=TOKEN,
+        fresh_uri, tmp_path, **remote_values("hf", server.url), hf_hub_endpoint=server.url
     )
 
     checks = by_component(run_checks(settings, tmp_path / ".env"))

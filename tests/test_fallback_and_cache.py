@@ -4,10 +4,9 @@ real wiring, and the embedding cache (per model, per text)."""
 from __future__ import annotations
 
 import logging
-import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsrag.api.app import create_app
-from newsrag.config import Settings
 from newsrag.embeddings import create_embedder
 from newsrag.embeddings.base import Vectors
 from newsrag.embeddings.cache import CachedEmbedder
@@ -30,33 +28,18 @@ from newsrag.ingest.chunking import chunk_article
 from newsrag.services import build_services
 from newsrag.store.cache import EmbeddingCache
 from tests.conftest import FakeEmbedder, article, make_settings, wikinews_rows
+from tests.provider_helpers import (
+    HF_TOKEN,
+    MODEL,
+    remote_embedder,
+    remote_settings,
+    remote_values,
+    server_fixture,  # noqa: F401  (the `server` fixture)
+    unused_url,
+)
 from tests.provider_server import ProviderServer, forbidden, retired, server_error
 
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-HF_TOKEN = "hf_" + "x" * 30 + "abcd"
 PERMISSION = "The Hugging Face token hf_…abcd may not call Inference Providers (403: "
-
-
-@pytest.fixture(name="server")
-def server_fixture() -> Iterator[ProviderServer]:
-    with ProviderServer() as server:
-        yield server
-
-
-def hf_settings(url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "embedding_provider": "hf",
-        "hf_endpoint": url,
-        "hf_token": HF_TOKEN,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
-
-
-def unused_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -75,7 +58,7 @@ def test_a_forbidden_remote_minilm_falls_back_to_the_local_model(
 ) -> None:
     caplog.set_level(logging.INFO)
     server.always(forbidden())
-    embedder = create_embedder(hf_settings(server.url))
+    embedder = create_embedder(remote_settings("hf", server.url))
     assert isinstance(embedder, FallbackEmbedder)
     text = "Firefox 1.0 was released by the Mozilla Foundation"
 
@@ -97,7 +80,7 @@ def test_a_forbidden_remote_minilm_falls_back_to_the_local_model(
 
 def test_without_fallback_the_permission_error_propagates(server: ProviderServer) -> None:
     server.always(forbidden())
-    embedder = create_embedder(hf_settings(server.url, embedding_fallback="none"))
+    embedder = create_embedder(remote_settings("hf", server.url, embedding_fallback="none"))
     assert isinstance(embedder, HFEmbedder)
 
     with pytest.raises(PermissionDenied) as caught:
@@ -110,7 +93,9 @@ def test_another_remote_model_is_not_wrapped_and_its_error_propagates(
     server: ProviderServer,
 ) -> None:
     server.always(forbidden())
-    embedder = create_embedder(hf_settings(server.url, embedding_model="BAAI/bge-small-en-v1.5"))
+    embedder = create_embedder(
+        remote_settings("hf", server.url, embedding_model="BAAI/bge-small-en-v1.5")
+    )
     assert isinstance(embedder, HFEmbedder)
 
     with pytest.raises(PermissionDenied):
@@ -123,7 +108,7 @@ def test_the_fallback_recovers_when_the_provider_answers_again(
     now = [0.0]
     server.queue(forbidden())
     embedder = FallbackEmbedder(
-        HFEmbedder(hf_settings(server.url)), minilm, cooldown=60, clock=lambda: now[0]
+        remote_embedder("hf", server.url), minilm, cooldown=60, clock=lambda: now[0]
     )
     embedder.embed_one("first")
     assert embedder.state().state == "degraded"
@@ -136,7 +121,7 @@ def test_the_fallback_recovers_when_the_provider_answers_again(
 
 
 def timed_fallback(url: str) -> tuple[float, FallbackEmbedder]:
-    embedder = create_embedder(hf_settings(url))  # default timeout, retries and budget
+    embedder = create_embedder(remote_settings("hf", url))  # default timeout, retries and budget
     assert isinstance(embedder, FallbackEmbedder)
     embedder.fallback.embed_one("load the model before timing")
     started = time.monotonic()
@@ -169,13 +154,7 @@ def test_a_refused_connection_delays_the_fallback_by_less_than_2_5_s() -> None:
 
 @contextmanager
 def api(corpus_uri: str, tmp_path: Path, server: ProviderServer, **overrides: object) -> Any:
-    values: dict[str, object] = {
-        "embedding_provider": "hf",
-        "hf_endpoint": server.url,
-        "hf_token": HF_TOKEN,
-        "embedding_fallback": "none",
-    }
-    values.update(overrides)
+    values = {**remote_values("hf", server.url), "embedding_fallback": "none", **overrides}
     services = build_services(make_settings(corpus_uri, tmp_path, **values))
     try:
         with TestClient(create_app(services=services)) as client:

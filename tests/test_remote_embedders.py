@@ -4,15 +4,10 @@ failures only, concurrent batches in order; and `with_retries` on a fake clock."
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from newsrag.config import Settings
-from newsrag.embeddings.hf import HFEmbedder
-from newsrag.embeddings.openai import OpenAIEmbedder
-from newsrag.embeddings.remote import RemoteEmbedder
 from newsrag.errors import (
     PermissionDenied,
     ProviderError,
@@ -21,6 +16,14 @@ from newsrag.errors import (
     TokenRejected,
 )
 from newsrag.providers.retry import with_retries
+from tests.provider_helpers import (
+    HF_TOKEN,
+    MODEL,
+    OPENAI_KEY,
+    PROVIDERS,
+    remote_embedder,
+    server_fixture,  # noqa: F401  (the `server` fixture)
+)
 from tests.provider_server import (
     ProviderServer,
     Recorded,
@@ -35,31 +38,8 @@ from tests.provider_server import (
     unauthorized,
 )
 
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-HF_TOKEN = "hf_" + "x" * 30 + "abcd"
-OPENAI_KEY = "sk-" + "y" * 30 + "wxyz"
 HF_PATH = f"/hf-inference/models/{MODEL}/pipeline/feature-extraction"
-PROVIDERS = ["hf", "openai"]
 TEXTS = ["The council approved the budget", "Firefox 1.0 was released", "Storm hits the coast"]
-
-
-@pytest.fixture(name="server")
-def server_fixture() -> Iterator[ProviderServer]:
-    with ProviderServer() as server:
-        yield server
-
-
-def embedder_for(provider: str, url: str, **overrides: object) -> RemoteEmbedder:
-    values: dict[str, object] = {
-        "embedding_provider": provider,
-        "hf_endpoint": url,
-        "hf_token": HF_TOKEN,
-        "openai_base_url": url + "/v1",
-        "openai_api_key": OPENAI_KEY,
-    }
-    values.update(overrides)
-    settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
-    return HFEmbedder(settings) if provider == "hf" else OpenAIEmbedder(settings)
 
 
 def inputs(request: Recorded) -> list[str]:
@@ -79,7 +59,7 @@ def cosines(vectors: np.ndarray, texts: list[str]) -> list[float]:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_vectors_are_the_providers_own(server: ProviderServer, provider: str) -> None:
-    vectors = embedder_for(provider, server.url).embed(TEXTS)
+    vectors = remote_embedder(provider, server.url).embed(TEXTS)
 
     assert vectors.shape == (3, 384)
     assert vectors.dtype == np.float32
@@ -91,7 +71,7 @@ def test_vectors_are_the_providers_own(server: ProviderServer, provider: str) ->
 def test_hf_posts_to_the_feature_extraction_route_with_the_bearer_token(
     server: ProviderServer,
 ) -> None:
-    embedder_for("hf", server.url).embed(TEXTS[:1])
+    remote_embedder("hf", server.url).embed(TEXTS[:1])
 
     (request,) = server.embedding_requests()
     assert request.method == "POST"
@@ -100,7 +80,7 @@ def test_hf_posts_to_the_feature_extraction_route_with_the_bearer_token(
 
 
 def test_openai_posts_model_and_input_with_the_key(server: ProviderServer) -> None:
-    embedder_for("openai", server.url).embed(TEXTS[:1])
+    remote_embedder("openai", server.url).embed(TEXTS[:1])
 
     (request,) = server.embedding_requests()
     assert request.path == "/v1/embeddings"
@@ -109,7 +89,7 @@ def test_openai_posts_model_and_input_with_the_key(server: ProviderServer) -> No
 
 
 def test_an_unknown_models_dimension_is_learnt_from_one_probe(server: ProviderServer) -> None:
-    embedder = embedder_for("hf", server.url, embedding_model="BAAI/bge-small-en-v1.5")
+    embedder = remote_embedder("hf", server.url, embedding_model="BAAI/bge-small-en-v1.5")
 
     assert embedder.dimension == 384
     assert embedder.dimension == 384
@@ -124,7 +104,7 @@ def test_70_texts_go_in_3_batches_and_come_back_in_order(
     server: ProviderServer, provider: str
 ) -> None:
     texts = [f"article {i} about topic {i % 7} and place {i % 11}" for i in range(70)]
-    vectors = embedder_for(provider, server.url, embedding_batch=32).embed(texts)
+    vectors = remote_embedder(provider, server.url, embedding_batch=32).embed(texts)
 
     requests = server.embedding_requests()
     assert len(requests) == 3
@@ -141,7 +121,7 @@ def test_batches_run_concurrently(server: ProviderServer) -> None:
     server.always(slow(0.4))
     texts = [f"text {i}" for i in range(12)]
     started = time.monotonic()
-    vectors = embedder_for("hf", server.url, embedding_batch=4, embedding_concurrency=4).embed(
+    vectors = remote_embedder("hf", server.url, embedding_batch=4, embedding_concurrency=4).embed(
         texts
     )
     elapsed = time.monotonic() - started
@@ -159,7 +139,7 @@ def test_a_500_is_retried_once_then_the_vectors_come_back(
     server: ProviderServer, provider: str
 ) -> None:
     server.queue(server_error(500))
-    vectors = embedder_for(provider, server.url).embed(TEXTS)
+    vectors = remote_embedder(provider, server.url).embed(TEXTS)
 
     assert len(server.embedding_requests()) == 2
     assert cosines(vectors, TEXTS) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
@@ -168,7 +148,7 @@ def test_a_500_is_retried_once_then_the_vectors_come_back(
 def test_retry_after_is_honoured_before_the_retry(server: ProviderServer) -> None:
     server.queue(rate_limited(1))
     started = time.monotonic()
-    vectors = embedder_for("hf", server.url).embed(TEXTS)
+    vectors = remote_embedder("hf", server.url).embed(TEXTS)
     elapsed = time.monotonic() - started
 
     assert vectors.shape == (3, 384)
@@ -183,7 +163,7 @@ def test_it_gives_up_after_provider_retries_plus_one_requests(
     server.queue(server_error(503), server_error(503), server_error(503))
 
     with pytest.raises(ProviderServerError, match="failed with HTTP 503"):
-        embedder_for(provider, server.url, provider_retries=2).embed(TEXTS)
+        remote_embedder(provider, server.url, provider_retries=2).embed(TEXTS)
 
     assert len(server.embedding_requests()) == 3
 
@@ -198,7 +178,7 @@ def test_client_errors_are_not_retried(server: ProviderServer, provider: str, re
     server.always(reply)
 
     with pytest.raises(ProviderError):
-        embedder_for(provider, server.url).embed(TEXTS)
+        remote_embedder(provider, server.url).embed(TEXTS)
 
     assert len(server.embedding_requests()) == 1
 

@@ -9,12 +9,16 @@ from datetime import UTC, datetime
 
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Generator
+from newsrag.generation.citations import apply_citations
 from newsrag.models import Answer, Message
 from newsrag.retrieval import Evidence, Retriever, select_sources
+from newsrag.retrieval.query import standalone_query
 from newsrag.sessions import SessionStore
 from newsrag.text import keywords
 
 log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 6
 
 
 @dataclass(frozen=True)
@@ -49,20 +53,25 @@ class ChatService:
         self.min_score = min_score
         self.min_source_ratio = min_source_ratio
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         """Answer from the news held, citing sources; "not covered" when nothing matches well.
 
-        The best match must reach `min_score`, unless the question only names a topic a source is
-        tagged with: "latest news about technology" scores low against any one article, yet the
-        news held covers it when articles are in "Science and technology".
+        A follow-up is searched with the earlier question's key terms (`history`). The best match
+        must reach `min_score`, unless the question only names a topic a source is tagged with:
+        "latest news about technology" scores low against any one article, yet the news held
+        covers it when articles are in "Science and technology".
         """
-        chunks = self.retriever.search(question, self.candidates)
+        query = standalone_query(question, history)
+        chunks = self.retriever.search(query, self.candidates)
         sources, evidence = select_sources(chunks, self.top_k, min_ratio=self.min_source_ratio)
-        if not sources or (sources[0].score < self.min_score and not _on_topic(question, evidence)):
-            return Answer(NOT_COVERED, [], covered=False, model=self.generator.model)
-        text = self.generator.generate(question, evidence)
-        covered = text != NOT_COVERED
-        return Answer(text, sources if covered else [], covered, self.generator.model)
+        not_covered = Answer(NOT_COVERED, [], False, self.generator.model, query)
+        if not sources or (sources[0].score < self.min_score and not _on_topic(query, evidence)):
+            return not_covered
+        text = self.generator.generate(query, evidence)
+        if text == NOT_COVERED:
+            return not_covered
+        text, sources = apply_citations(text, sources)
+        return Answer(text, sources, True, self.generator.model, query)
 
     def chat(self, session_id: str, message: str) -> ChatTurn:
         """Answer `message` and append both messages to the session's history.
@@ -72,7 +81,8 @@ class ChatService:
         asked_at = utcnow()
         user = Message("user", message, asked_at)
         try:
-            answer = self.ask(message)
+            earlier = self.sessions.history(session_id)
+            answer = self.ask(message, earlier.messages[-HISTORY_TURNS:] if earlier else ())
         except Exception:
             self._keep(session_id, user)
             raise

@@ -75,6 +75,7 @@ class Answer:
     sources: list[Source]
     covered: bool
     model: str
+    retrieval_query: str = ""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class ChatResponse(BaseModel):
     model: str
     timestamp: datetime
     covered: bool
+    retrievalQuery: str
 
 
 class MessageOut(BaseModel):

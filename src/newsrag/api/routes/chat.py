@@ -35,4 +35,5 @@ def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
         model=answer.model,
         timestamp=turn.timestamp,
         covered=answer.covered,
+        retrievalQuery=answer.retrieval_query,
     )
