@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator as Events
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Generator
 from newsrag.generation.citations import apply_citations
-from newsrag.models import Answer, Message
+from newsrag.models import Answer, Message, Source
 from newsrag.retrieval import Evidence, Retriever, select_sources
 from newsrag.retrieval.query import standalone_query
 from newsrag.sessions import SessionStore
@@ -27,6 +28,43 @@ class ChatTurn:
     user_message: str
     answer: Answer
     timestamp: datetime
+
+
+@dataclass(frozen=True)
+class SourcesEvent:
+    """The sources found, numbered as the answer's `[n]` before citations are checked."""
+
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    """A piece of the answer, as the generator produced it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    """The finished turn, its citations checked and its sources reordered, as `chat` returns it."""
+
+    turn: ChatTurn
+
+
+StreamEvent = SourcesEvent | TokenEvent | DoneEvent
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What an answer is generated from: the searched query, the sources and their evidence.
+
+    `covered` is False when the news held does not match the question well enough to answer.
+    """
+
+    query: str
+    sources: list[Source]
+    evidence: list[Evidence]
+    covered: bool
 
 
 def utcnow() -> datetime:
@@ -54,7 +92,13 @@ class ChatService:
         self.min_source_ratio = min_source_ratio
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
-        """Answer from the news held, citing sources; "not covered" when nothing matches well.
+        """Answer from the news held, citing sources; "not covered" when nothing matches well."""
+        found = self.retrieve(question, history)
+        text = self.generator.generate(found.query, found.evidence) if found.covered else ""
+        return self.answer(found, text)
+
+    def retrieve(self, question: str, history: Sequence[Message] = ()) -> Retrieval:
+        """Search the news for the question and pick the sources to answer from.
 
         A follow-up is searched with the earlier question's key terms (`history`). The best match
         must reach `min_score`, unless the question only names a topic a source is tagged with:
@@ -64,37 +108,62 @@ class ChatService:
         query = standalone_query(question, history)
         chunks = self.retriever.search(query, self.candidates)
         sources, evidence = select_sources(chunks, self.top_k, min_ratio=self.min_source_ratio)
-        not_covered = Answer(NOT_COVERED, [], False, self.generator.model, query)
-        if not sources or (sources[0].score < self.min_score and not _on_topic(query, evidence)):
-            return not_covered
-        text = self.generator.generate(query, evidence)
-        if text == NOT_COVERED:
-            return not_covered
-        text, sources = apply_citations(text, sources)
-        return Answer(text, sources, True, self.generator.model, query)
+        covered = bool(sources) and (
+            sources[0].score >= self.min_score or _on_topic(query, evidence)
+        )
+        return Retrieval(query, list(sources), list(evidence), covered)
+
+    def answer(self, found: Retrieval, text: str) -> Answer:
+        """The generated `text` with its citations checked, or "not covered"."""
+        if not found.covered or text == NOT_COVERED:
+            return Answer(NOT_COVERED, [], False, self.generator.model, found.query)
+        text, sources = apply_citations(text, found.sources)
+        return Answer(text, sources, True, self.generator.model, found.query)
 
     def chat(self, session_id: str, message: str) -> ChatTurn:
-        """Answer `message` and append both messages to the session's history.
+        """Answer `message` and append both messages to the session's history (see `stream`)."""
+        *_, done = self.stream(session_id, message)
+        assert isinstance(done, DoneEvent)
+        return done.turn
 
-        When answering fails, whatever the reason, the user's message is still kept in the history.
+    def stream(self, session_id: str, message: str) -> Events[StreamEvent, None, None]:
+        """Answer `message` as events: the sources, the answer's pieces, then the finished turn.
+
+        Both messages are appended to the session's history once, before the `DoneEvent`. When
+        answering fails, whatever the reason, the user's message is still kept. When the events
+        are closed before the end (the client went away), the user's message and the answer so far
+        are kept, the answer marked `interrupted`.
         """
-        asked_at = utcnow()
-        user = Message("user", message, asked_at)
+        user = Message("user", message, utcnow())
+        pieces: list[str] = []
         try:
             earlier = self.sessions.history(session_id)
-            answer = self.ask(message, earlier.messages[-HISTORY_TURNS:] if earlier else ())
+            found = self.retrieve(message, earlier.messages[-HISTORY_TURNS:] if earlier else ())
+            yield SourcesEvent(found.sources if found.covered else [])
+            produced = (
+                self.generator.stream(found.query, found.evidence)
+                if found.covered
+                else iter([NOT_COVERED])
+            )
+            for piece in produced:
+                yield TokenEvent(piece)
+                pieces.append(piece)  # taken by the consumer, which asked for the next event
+            answer = self.answer(found, "".join(pieces))
+        except GeneratorExit:
+            self._keep(session_id, user, Message("assistant", "".join(pieces), utcnow(), True))
+            raise
         except Exception:
             self._keep(session_id, user)
             raise
         answered_at = utcnow()
         self.sessions.append(session_id, [user, Message("assistant", answer.text, answered_at)])
-        return ChatTurn(session_id, message, answer, answered_at)
+        yield DoneEvent(ChatTurn(session_id, message, answer, answered_at))
 
-    def _keep(self, session_id: str, user: Message) -> None:
+    def _keep(self, session_id: str, *messages: Message) -> None:
         try:
-            self.sessions.append(session_id, [user])
+            self.sessions.append(session_id, messages)
         except NewsragError as exc:
-            log.warning("could not keep the message of session %s: %s", session_id, exc.message)
+            log.warning("could not keep the messages of session %s: %s", session_id, exc.message)
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:

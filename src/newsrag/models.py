@@ -80,9 +80,12 @@ class Answer:
 
 @dataclass(frozen=True)
 class Message:
+    """`interrupted`: an assistant answer cut short by the client disconnecting mid-stream."""
+
     role: Role
     content: str
     timestamp: datetime
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)

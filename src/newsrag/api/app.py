@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from newsrag.api.errors import UnexpectedErrors, install_error_handlers
-from newsrag.api.routes import chat, health, sessions
+from newsrag.api.routes import chat, health, sessions, stream
 from newsrag.config import Settings, get_settings
 from newsrag.refresh import Refresher
 from newsrag.services import Services, build_services
@@ -45,6 +45,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         allow_headers=["*"],
     )
     install_error_handlers(app)
-    for module in (chat, sessions, health):
+    for module in (chat, stream, sessions, health):
         app.include_router(module.router)
     return app

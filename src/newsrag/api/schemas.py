@@ -56,9 +56,12 @@ class ChatResponse(BaseModel):
 
 
 class MessageOut(BaseModel):
+    """`interrupted` is None (left out of the JSON) unless the answer was cut short."""
+
     role: Literal["user", "assistant"]
     content: str
     timestamp: datetime
+    interrupted: Literal[True] | None = None
 
 
 class HistoryResponse(BaseModel):
@@ -74,6 +77,14 @@ class ClearedResponse(BaseModel):
     success: Literal[True] = True
     sessionId: str
     message: str = "Session cleared successfully"
+
+
+class StreamError(BaseModel):
+    """The data of the `error` event of `POST /api/chat/stream`."""
+
+    success: Literal[False] = False
+    error: str
+    code: str
 
 
 class ErrorResponse(BaseModel):

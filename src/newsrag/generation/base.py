@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from newsrag.registry import Registry
 from newsrag.retrieval import Evidence
@@ -19,6 +19,13 @@ class Generator(ABC):
     @abstractmethod
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         """The answer; each claim followed by the `[n]` of the source it comes from."""
+
+    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+        """The answer in pieces as they are produced; joined, they are `generate`'s answer.
+
+        By default the whole answer at once; a generator that produces it gradually overrides it.
+        """
+        yield self.generate(question, evidence)
 
 
 generators: Registry[Generator] = Registry("generator", "NEWSRAG_GENERATOR")

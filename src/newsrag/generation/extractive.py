@@ -6,7 +6,7 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,9 +38,18 @@ class ExtractiveGenerator(Generator):
         self.model = f"extractive:{embedder.model_name}"
 
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
+        return "".join(self.stream(question, evidence))
+
+    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+        """The picked sentences one by one, each with its `[n]`, joined by single spaces."""
+        for index, sentence in enumerate(self._pick(question, evidence)):
+            yield sentence if index == 0 else f" {sentence}"
+
+    def _pick(self, question: str, evidence: Sequence[Evidence]) -> list[str]:
+        """The best sentences, within the word budget, each followed by its source's `[n]`."""
         shortlist = self._shortlist(question, evidence)
         if not shortlist:
-            return NOT_COVERED
+            return [NOT_COVERED]
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
         vectors = self.embedder.embed([question, *texts])
         scores = vectors[1:] @ vectors[0] + 0.1 * np.array([c.lexical for c in shortlist])
@@ -54,7 +63,7 @@ class ExtractiveGenerator(Generator):
             candidate = shortlist[index]
             picked.append(f"{candidate.text} [{candidate.n}]")
             words += len(candidate.text.split())
-        return " ".join(picked)
+        return picked
 
     @staticmethod
     def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:

@@ -31,10 +31,7 @@ class RedisSessionStore(SessionStore):
 
     def append(self, session_id: str, messages: Sequence[Message]) -> None:
         key = KEY_PREFIX + session_id
-        rows = [
-            json.dumps({"role": m.role, "content": m.content, "timestamp": m.timestamp.isoformat()})
-            for m in messages
-        ]
+        rows = [json.dumps(_row(m)) for m in messages]
         with self._errors():
             pipe = self.client.pipeline(transaction=True)
             pipe.rpush(key, *rows)
@@ -73,8 +70,25 @@ class RedisSessionStore(SessionStore):
             ) from exc
 
 
+def _row(message: Message) -> dict[str, Any]:
+    """The JSON of one message; `interrupted` is written only when true (absent reads false)."""
+    row: dict[str, Any] = {
+        "role": message.role,
+        "content": message.content,
+        "timestamp": message.timestamp.isoformat(),
+    }
+    if message.interrupted:
+        row["interrupted"] = True
+    return row
+
+
 def _message(row: dict[str, Any]) -> Message:
-    return Message(row["role"], row["content"], datetime.fromisoformat(row["timestamp"]))
+    return Message(
+        row["role"],
+        row["content"],
+        datetime.fromisoformat(row["timestamp"]),
+        bool(row.get("interrupted", False)),
+    )
 
 
 @session_stores.register("redis")

@@ -40,10 +40,11 @@ class SessionTables:
             first = row[0] - len(messages) + 1
             with conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO messages (session_id, seq, role, content, created_at) "
-                    "VALUES (%s, %s, %s, %s, %s)",
+                    "INSERT INTO messages "
+                    "(session_id, seq, role, content, created_at, interrupted) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
                     [
-                        (session_id, first + i, m.role, m.content, m.timestamp)
+                        (session_id, first + i, m.role, m.content, m.timestamp, m.interrupted)
                         for i, m in enumerate(messages)
                     ],
                 )
@@ -58,12 +59,14 @@ class SessionTables:
             if row is None:
                 return None
             rows = conn.execute(
-                "SELECT role, content, created_at FROM messages WHERE session_id = %s ORDER BY seq",
+                "SELECT role, content, created_at, interrupted FROM messages "
+                "WHERE session_id = %s ORDER BY seq",
                 (session_id,),
             ).fetchall()
         ttl = max(0, math.ceil(row[0].total_seconds()))  # a live session has >= 1 s left
         messages = [
-            Message(role, content, created.astimezone(UTC)) for role, content, created in rows
+            Message(role, content, created.astimezone(UTC), interrupted)
+            for role, content, created, interrupted in rows
         ]
         return SessionHistory(session_id, messages, ttl)
 

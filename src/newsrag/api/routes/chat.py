@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter
 
 from newsrag.api.deps import ServicesDep
 from newsrag.api.schemas import ChatRequest, ChatResponse, ErrorResponse, SourceOut
+from newsrag.chat import ChatTurn
+from newsrag.models import Source
 
 router = APIRouter()
 
@@ -16,24 +20,31 @@ router = APIRouter()
     responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
 def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
-    turn = services.chat.chat(body.sessionId, body.message)
+    return chat_response(services.chat.chat(body.sessionId, body.message))
+
+
+def chat_response(turn: ChatTurn) -> ChatResponse:
     answer = turn.answer
     return ChatResponse(
         sessionId=turn.session_id,
         userMessage=turn.user_message,
         answer=answer.text,
-        sources=[
-            SourceOut(
-                title=s.title,
-                url=s.url,
-                score=round(s.score, 4),
-                publishedAt=s.published_at,
-                source=s.source,
-            )
-            for s in answer.sources
-        ],
+        sources=sources_out(answer.sources),
         model=answer.model,
         timestamp=turn.timestamp,
         covered=answer.covered,
         retrievalQuery=answer.retrieval_query,
     )
+
+
+def sources_out(sources: Sequence[Source]) -> list[SourceOut]:
+    return [
+        SourceOut(
+            title=s.title,
+            url=s.url,
+            score=round(s.score, 4),
+            publishedAt=s.published_at,
+            source=s.source,
+        )
+        for s in sources
+    ]

@@ -27,7 +27,12 @@ def _not_found(session_id: str) -> JSONResponse:
     return envelope(404, "Session not found", sessionId=session_id)
 
 
-@router.get("/api/history/{sessionId}", response_model=HistoryResponse, responses=NOT_FOUND)
+@router.get(
+    "/api/history/{sessionId}",
+    response_model=HistoryResponse,
+    response_model_exclude_none=True,
+    responses=NOT_FOUND,
+)
 def history(sessionId: SessionPath, services: ServicesDep) -> HistoryResponse | JSONResponse:
     found = services.sessions.history(sessionId)
     if found is None:
@@ -35,7 +40,12 @@ def history(sessionId: SessionPath, services: ServicesDep) -> HistoryResponse | 
     return HistoryResponse(
         sessionId=sessionId,
         messages=[
-            MessageOut(role=m.role, content=m.content, timestamp=m.timestamp)
+            MessageOut(
+                role=m.role,
+                content=m.content,
+                timestamp=m.timestamp,
+                interrupted=True if m.interrupted else None,
+            )
             for m in found.messages
         ],
         messageCount=len(found.messages),
