@@ -20,6 +20,17 @@ from tests.conftest import make_settings
 
 ABSENT_QUESTION = "What is the recipe for chocolate chip cookies?"
 FIREFOX_QUESTION = "When was Firefox 1.0 released?"
+CHAT_FIELDS = {
+    "success",
+    "sessionId",
+    "userMessage",
+    "answer",
+    "sources",
+    "model",
+    "timestamp",
+    "covered",
+    "retrievalQuery",
+}
 
 
 def new_id() -> str:

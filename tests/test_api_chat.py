@@ -13,6 +13,7 @@ from newsrag.generation.base import NOT_COVERED
 from newsrag.generation.citations import cited_numbers
 from tests.api_helpers import (
     ABSENT_QUESTION,
+    CHAT_FIELDS,
     FIREFOX_QUESTION,
     api_services_fixture,  # noqa: F401  (the `api_services` fixture)
     chat,
@@ -46,17 +47,7 @@ def test_chat_answers_the_seed_question_from_the_corpus(client: TestClient) -> N
 def test_chat_response_has_exactly_the_documented_fields(client: TestClient) -> None:
     body = chat(client, new_id(), SEED_QUESTION)
 
-    assert set(body) == {
-        "success",
-        "sessionId",
-        "userMessage",
-        "answer",
-        "sources",
-        "model",
-        "timestamp",
-        "covered",
-        "retrievalQuery",
-    }
+    assert set(body) == CHAT_FIELDS
     for source in body["sources"]:
         assert set(source) == {"title", "url", "score", "publishedAt", "source"}
         assert isinstance(source["title"], str) and source["title"]

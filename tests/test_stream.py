@@ -31,6 +31,7 @@ from newsrag.sessions import create_session_store
 from newsrag.store import Database
 from tests.api_helpers import (
     ABSENT_QUESTION,
+    CHAT_FIELDS,
     FIREFOX_QUESTION,
     api_services_fixture,  # noqa: F401  (the `api_services` fixture)
     assert_error,
@@ -45,17 +46,6 @@ pytestmark = pytest.mark.model
 PROVIDER_DOWN = "The generation provider is down: try again in a minute."
 SLOW_PIECES = ["Firefox 1.0 came out [1]", " in November 2004 [1]", " for many systems [1]"]
 SLOW_PIECES += [f" and part {n} [1]" for n in range(4, 9)]
-CHAT_FIELDS = {
-    "success",
-    "sessionId",
-    "userMessage",
-    "answer",
-    "sources",
-    "model",
-    "timestamp",
-    "covered",
-    "retrievalQuery",
-}
 
 Event = tuple[str, Any]
 
