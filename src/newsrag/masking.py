@@ -12,16 +12,12 @@ def mask_url(url: str) -> str:
     """Hide the password of a connection string, in URL or in key=value form:
     `postgresql://user:secret@host/db` -> `postgresql://user:***@host/db`,
     `host=db password=secret` -> `host=db password=***`."""
-    if "://" not in url:
-        return _KEYWORD_PASSWORD.sub(r"\1***", url)
-    parts = urlsplit(url)
-    if not parts.password:
-        return _KEYWORD_PASSWORD.sub(r"\1***", url)
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return _KEYWORD_PASSWORD.sub(
-        r"\1***", urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
-    )
+    if "://" in url:
+        parts = urlsplit(url)
+        if parts.password:
+            host = parts.netloc.rsplit("@", 1)[1]
+            url = urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    return _KEYWORD_PASSWORD.sub(r"\1***", url)
 
 
 def mask_secret(secret: str) -> str:

@@ -15,6 +15,8 @@ from newsrag.errors import NewsragError
 
 log = logging.getLogger("newsrag.api")
 
+INTERNAL_ERROR = "Internal server error: the details are in the server log."
+
 # Where a request part came from; the field's name alone reads better in the error sentence.
 LOCATIONS = frozenset({"body", "path", "query", "header", "cookie"})
 
@@ -98,7 +100,5 @@ class UnexpectedErrors:
             log.exception("%s %s failed unexpectedly", scope.get("method"), scope.get("path"))
             if started:
                 raise
-            response = envelope(
-                500, "Internal server error: the details are in the server log.", "internal_error"
-            )
+            response = envelope(500, INTERNAL_ERROR, "internal_error")
             await response(scope, receive, send)

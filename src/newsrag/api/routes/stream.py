@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from newsrag.api.deps import ServicesDep
+from newsrag.api.errors import INTERNAL_ERROR
 from newsrag.api.routes.chat import chat_response, sources_out
 from newsrag.api.schemas import ChatRequest, ErrorResponse, StreamError
 from newsrag.chat import SourcesEvent, StreamEvent, TokenEvent
@@ -32,7 +33,6 @@ router = APIRouter()
 
 HEARTBEAT_SECONDS = 15.0
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-INTERNAL_ERROR = "Internal server error: the details are in the server log."
 
 
 @router.post(
