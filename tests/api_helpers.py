@@ -30,6 +30,9 @@ CHAT_FIELDS = {
     "timestamp",
     "covered",
     "retrievalQuery",
+    "citations",
+    "degraded",
+    "notice",
 }
 
 

@@ -49,7 +49,7 @@ def test_chat_response_has_exactly_the_documented_fields(client: TestClient) -> 
 
     assert set(body) == CHAT_FIELDS
     for source in body["sources"]:
-        assert set(source) == {"title", "url", "score", "publishedAt", "source"}
+        assert set(source) == {"n", "title", "url", "score", "publishedAt", "source"}
         assert isinstance(source["title"], str) and source["title"]
         assert isinstance(source["score"], float)
         assert source["source"] == "Wikinews"

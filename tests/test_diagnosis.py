@@ -184,7 +184,7 @@ def test_5xx_is_provider_server_error_quoting_the_answer(
 
     assert type(error) is ProviderServerError
     assert error.code == "provider_server_error"
-    assert f"failed with {said}: newsrag retried" in error.message
+    assert f"failed with {said}: try again later" in error.message
     assert "<html>" not in error.message
 
 

@@ -164,7 +164,7 @@ def test_stream_sources_event_lists_the_sources_found(client: TestClient) -> Non
     sources = last(events, "sources")
     assert sources
     for source in sources:
-        assert set(source) == {"title", "url", "score", "publishedAt", "source"}
+        assert set(source) == {"n", "title", "url", "score", "publishedAt", "source"}
         assert source["url"].startswith("https://en.wikinews.org/wiki/")
     done_urls = {s["url"] for s in last(events, "done")["sources"]}
     assert {s["url"] for s in sources} == done_urls

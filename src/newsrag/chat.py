@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsrag.errors import NewsragError
-from newsrag.generation import NOT_COVERED, Generator
-from newsrag.generation.citations import apply_citations
+from newsrag.generation import NOT_COVERED, Drafting, Generator
+from newsrag.generation.citations import apply_citations, attribute, sentence_citations
+from newsrag.generation.fallback import Fallback
+from newsrag.generation.prompt import tidy_answer
 from newsrag.models import Answer, Message, Source
 from newsrag.retrieval import Evidence, Retriever, select_sources
-from newsrag.retrieval.query import standalone_query
 from newsrag.sessions import SessionStore
 from newsrag.text import keywords
 
@@ -78,6 +79,7 @@ class ChatService:
         generator: Generator,
         sessions: SessionStore,
         *,
+        fallback: Generator | None = None,
         top_k: int = 5,
         candidates: int = 40,
         min_score: float = 0.35,
@@ -85,6 +87,7 @@ class ChatService:
     ) -> None:
         self.retriever = retriever
         self.generator = generator
+        self.fallback = Fallback(generator, fallback)
         self.sessions = sessions
         self.top_k = top_k
         self.candidates = candidates
@@ -93,19 +96,22 @@ class ChatService:
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         """Answer from the news held, citing sources; "not covered" when nothing matches well."""
-        found = self.retrieve(question, history)
-        text = self.generator.generate(found.query, found.evidence) if found.covered else ""
-        return self.answer(found, text)
+        drafting = self.fallback.drafting()
+        found = self.retrieve(question, history, drafting)
+        text = "".join(drafting.stream(found.query, found.evidence)) if found.covered else ""
+        return self.answer(found, text, drafting)
 
-    def retrieve(self, question: str, history: Sequence[Message] = ()) -> Retrieval:
+    def retrieve(
+        self, question: str, history: Sequence[Message] = (), drafting: Drafting | None = None
+    ) -> Retrieval:
         """Search the news for the question and pick the sources to answer from.
 
-        A follow-up is searched with the earlier question's key terms (`history`). The best match
-        must reach `min_score`, unless the question only names a topic a source is tagged with:
-        "latest news about technology" scores low against any one article, yet the news held
-        covers it when articles are in "Science and technology".
+        A follow-up is searched as the generator rewrites it with the conversation `history`.
+        The best match must reach `min_score`, unless the question only names a topic a source
+        is tagged with: "latest news about technology" scores low against any one article, yet
+        the news held covers it when articles are in "Science and technology".
         """
-        query = standalone_query(question, history)
+        query = (drafting or self.fallback.drafting()).standalone(question, history)
         chunks = self.retriever.search(query, self.candidates)
         sources, evidence = select_sources(chunks, self.top_k, min_ratio=self.min_source_ratio)
         covered = bool(sources) and (
@@ -113,12 +119,21 @@ class ChatService:
         )
         return Retrieval(query, list(sources), list(evidence), covered)
 
-    def answer(self, found: Retrieval, text: str) -> Answer:
-        """The generated `text` with its citations checked, or "not covered"."""
-        if not found.covered or text == NOT_COVERED:
-            return Answer(NOT_COVERED, [], False, self.generator.model, found.query)
-        text, sources = apply_citations(text, found.sources)
-        return Answer(text, sources, True, self.generator.model, found.query)
+    def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
+        """The generated `text` tidied, its citations checked, or "not covered"; degraded when
+        the fallback generator wrote it."""
+        model = drafting.generator.model
+        failure = drafting.failure if drafting.degraded else None
+        notice = f"{failure.message} (Answered by {model} instead.)" if failure else None
+        degraded = failure is not None
+        text = tidy_answer(text) if found.covered else NOT_COVERED
+        if text == NOT_COVERED or not text:
+            return Answer(
+                NOT_COVERED, [], False, model, found.query, degraded=degraded, notice=notice
+            )
+        text, sources = apply_citations(attribute(text, found.evidence), found.sources)
+        citations = sentence_citations(text)
+        return Answer(text, sources, True, model, found.query, citations, degraded, notice)
 
     def chat(self, session_id: str, message: str) -> ChatTurn:
         """Answer `message` and append both messages to the session's history (see `stream`)."""
@@ -136,19 +151,21 @@ class ChatService:
         """
         user = Message("user", message, utcnow())
         pieces: list[str] = []
+        drafting = self.fallback.drafting()
         try:
             earlier = self.sessions.history(session_id)
-            found = self.retrieve(message, earlier.messages[-HISTORY_TURNS:] if earlier else ())
+            history = earlier.messages[-HISTORY_TURNS:] if earlier else ()
+            found = self.retrieve(message, history, drafting)
             yield SourcesEvent(found.sources if found.covered else [])
             produced = (
-                self.generator.stream(found.query, found.evidence)
+                drafting.stream(found.query, found.evidence)
                 if found.covered
                 else iter([NOT_COVERED])
             )
             for piece in produced:
                 yield TokenEvent(piece)
                 pieces.append(piece)  # taken by the consumer, which asked for the next event
-            answer = self.answer(found, "".join(pieces))
+            answer = self.answer(found, "".join(pieces), drafting)
         except GeneratorExit:
             self._keep(session_id, user, Message("assistant", "".join(pieces), utcnow(), True))
             raise

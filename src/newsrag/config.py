@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     provider_retry_budget: float = Field(default=1.5, ge=0)
 
     generator: str = "extractive"
+    generator_fallback: Literal["extractive", "none"] = "extractive"
+    llm_model: str | None = None
+    llm_provider: str = "auto"
+    llm_gguf: Path | None = None
+    llm_max_tokens: int = Field(default=256, gt=0, le=4096)
+    llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    llm_context_tokens: int = Field(default=2048, ge=512, le=131072)
+    llm_threads: int | None = Field(default=None, gt=0, le=256)
     top_k: int = Field(default=5, gt=0, le=50)
     candidates: int = Field(default=40, gt=0, le=1000)
     min_score: float = Field(default=0.35, ge=-1.0, le=1.0)

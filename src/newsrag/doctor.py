@@ -11,10 +11,10 @@ import httpx
 
 from newsrag.config import Settings, configured_variables
 from newsrag.embeddings import Embedder, embedders
-from newsrag.embeddings.hf import hf_token
 from newsrag.errors import NewsragError
 from newsrag.generation import generators
 from newsrag.providers.diagnosis import TOKENS_PAGE, error_text
+from newsrag.providers.huggingface import hf_token
 from newsrag.sessions.redis import RedisSessionStore
 from newsrag.store import ArticleStore, Database, connect
 

@@ -70,12 +70,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """One sentence of an answer (markers removed) and the source numbers it cites."""
+
+    sentence: str
+    sources: list[int]
+
+
+@dataclass(frozen=True)
 class Answer:
+    """`degraded`: answered by the fallback generator because the configured one failed, for
+    the reason in `notice`."""
+
     text: str
     sources: list[Source]
     covered: bool
     model: str
     retrieval_query: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    degraded: bool = False
+    notice: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from newsrag.chat import ChatService
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder, create_embedder
 from newsrag.embeddings.cache import CachedEmbedder
-from newsrag.generation import Generator, create_generator
+from newsrag.generation import Generator, create_fallback, create_generator
 from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
 from newsrag.retrieval import DenseRetriever
@@ -71,6 +71,7 @@ def build_services(
         DenseRetriever(embedder, store),
         generator,
         sessions,
+        fallback=create_fallback(settings, embedder, generator),
         top_k=settings.top_k,
         candidates=settings.candidates,
         min_score=settings.min_score,

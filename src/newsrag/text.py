@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Ltd|Co|Corp|"
     r"vs|etc|No|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
@@ -33,7 +33,7 @@ def paragraph_sentences(text: str) -> list[tuple[int, str]]:
             candidate = paragraph[start : match.start()].rstrip("\"'”’)] ")
             if _ABBREVIATION.search(candidate):
                 continue
-            found.append((number, paragraph[start : match.start()].strip()))
+            found.append((number, paragraph[start : match.end(1)].strip()))
             start = match.end()
         found.append((number, paragraph[start:].strip()))
     return [(number, sentence) for number, sentence in found if sentence]

@@ -36,11 +36,21 @@ class ChatRequest(BaseModel):
 
 
 class SourceOut(BaseModel):
+    """`n` is the number the answer cites it by (`[n]`)."""
+
+    n: int
     title: str
     url: str
     score: float
     publishedAt: datetime | None
     source: str
+
+
+class CitationOut(BaseModel):
+    """A sentence of the answer and the `n` of the sources it cites."""
+
+    sentence: str
+    sources: list[int]
 
 
 class ChatResponse(BaseModel):
@@ -53,6 +63,9 @@ class ChatResponse(BaseModel):
     timestamp: datetime
     covered: bool
     retrievalQuery: str
+    citations: list[CitationOut]
+    degraded: bool
+    notice: str | None
 
 
 class MessageOut(BaseModel):

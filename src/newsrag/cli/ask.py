@@ -13,6 +13,8 @@ def ask(question: Annotated[str, typer.Argument(help="A question about the news.
     """Answer a question from the ingested news."""
     with services() as built:
         answer = built.chat.ask(question)
+    if answer.notice:
+        console.print(answer.notice, style="yellow", markup=False, highlight=False)
     # News text is printed as is: "[music]" in a quote is not rich markup.
     console.print(answer.text, markup=False, highlight=False)
     if answer.sources:

@@ -11,27 +11,20 @@ import json
 from collections.abc import Sequence
 from typing import Any, cast
 
-import httpx2
 from huggingface_hub import InferenceClient
-from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError
 
 from newsrag.config import Settings
 from newsrag.embeddings.base import Embedder, embedders
 from newsrag.embeddings.remote import RemoteEmbedder
-from newsrag.errors import BadProviderResponse, ProviderError, TokenMissing
-from newsrag.masking import mask_secret
-from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, diagnose, timed_out
-from newsrag.providers.diagnosis import unreachable as unreachable_error
+from newsrag.errors import BadProviderResponse, ProviderError
+from newsrag.providers.diagnosis import Endpoint
+from newsrag.providers.huggingface import hf_endpoint, hf_errors, hf_token, token_missing
 
 HF_INFERENCE = "hf-inference"
+OFFLINE = "NEWSRAG_EMBEDDING_PROVIDER=local"
 
 
-def hf_token(settings: Settings) -> str:
-    return settings.hf_token.get_secret_value() if settings.hf_token else ""
-
-
-def hf_endpoint(settings: Settings, model: str) -> Endpoint:
-    token = hf_token(settings)
+def embedding_endpoint(settings: Settings, model: str) -> Endpoint:
     base = settings.hf_endpoint.rstrip("/")
     provider = settings.hf_provider
     url = (
@@ -39,23 +32,20 @@ def hf_endpoint(settings: Settings, model: str) -> Endpoint:
         if provider == HF_INFERENCE
         else f"{base}/{provider}"
     )
-    return Endpoint(
-        service="Hugging Face",
+    return hf_endpoint(
+        settings,
         url=url,
         model=model,
-        token_setting="HF_TOKEN",
-        endpoint_setting="NEWSRAG_HF_ENDPOINT",
-        model_setting="NEWSRAG_EMBEDDING_MODEL",
-        masked_token=mask_secret(token) if token else "",
         provider=provider,
-        huggingface=True,
+        model_setting="NEWSRAG_EMBEDDING_MODEL",
+        offline_setting=OFFLINE,
     )
 
 
 class HFEmbedder(RemoteEmbedder):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            hf_endpoint(settings, settings.embedding_model),
+            embedding_endpoint(settings, settings.embedding_model),
             batch_size=settings.embedding_batch,
             concurrency=settings.embedding_concurrency,
             retries=settings.provider_retries,
@@ -69,25 +59,13 @@ class HFEmbedder(RemoteEmbedder):
 
     def request(self, texts: Sequence[str]) -> Any:
         if not self.token:
-            raise TokenMissing(
-                "NEWSRAG_EMBEDDING_PROVIDER=hf needs a token: create a fine-grained token with "
-                f'"Make calls to Inference Providers" at {TOKENS_PAGE} and set HF_TOKEN, or set '
-                "NEWSRAG_EMBEDDING_PROVIDER=local."
-            )
+            raise token_missing("NEWSRAG_EMBEDDING_PROVIDER=hf", OFFLINE)
         routed = self.endpoint.provider == HF_INFERENCE
         try:
-            return self.client.feature_extraction(
-                list(texts), model=self.endpoint.url if routed else self.model_name
-            )
-        except HfHubHTTPError as exc:
-            response = exc.response
-            raise diagnose(
-                response.status_code, response.content, response.headers, self.endpoint
-            ) from exc
-        except InferenceTimeoutError as exc:
-            raise timed_out(self.endpoint, self.timeout) from exc
-        except httpx2.TransportError as exc:
-            raise unreachable_error(self.endpoint, _reason(exc)) from exc
+            with hf_errors(self.endpoint, self.timeout):
+                return self.client.feature_extraction(
+                    list(texts), model=self.endpoint.url if routed else self.model_name
+                )
         except (TypeError, json.JSONDecodeError) as exc:
             raise self._not_vectors() from exc
         except ValueError as exc:
@@ -102,15 +80,10 @@ class HFEmbedder(RemoteEmbedder):
 
     def _not_vectors(self) -> BadProviderResponse:
         return BadProviderResponse(
-            f"{self.endpoint.where} answered for {self.model_name} with something that is not a "
+            f"{self.endpoint.subject} answered for {self.model_name} with something that is not a "
             f"list of vectors: check that {self.endpoint.model_setting} names a sentence-embedding "
             "model."
         )
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return "connection refused" if "refused" in text.lower() else text.splitlines()[0]
 
 
 @embedders.register("hf")

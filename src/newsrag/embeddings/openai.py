@@ -14,22 +14,52 @@ from newsrag.embeddings.base import Embedder, embedders
 from newsrag.embeddings.remote import RemoteEmbedder
 from newsrag.errors import BadProviderResponse, TokenMissing
 from newsrag.masking import mask_secret
-from newsrag.providers.diagnosis import Endpoint, diagnose, timed_out, unreachable
+from newsrag.providers.diagnosis import Endpoint
+from newsrag.providers.http import post_json
 
 KEYED_HOSTS = ("api.openai.com",)
 
 
-def openai_endpoint(settings: Settings, model: str, path: str) -> Endpoint:
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+def openai_key(settings: Settings) -> str:
+    return settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+
+
+def openai_endpoint(
+    settings: Settings,
+    model: str,
+    path: str,
+    *,
+    model_setting: str = "NEWSRAG_EMBEDDING_MODEL",
+    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=local",
+) -> Endpoint:
+    key = openai_key(settings)
     return Endpoint(
         service="the OpenAI-compatible server",
         url=settings.openai_base_url.rstrip("/") + path,
         model=model,
         token_setting="OPENAI_API_KEY",
         endpoint_setting="NEWSRAG_OPENAI_BASE_URL",
-        model_setting="NEWSRAG_EMBEDDING_MODEL",
+        model_setting=model_setting,
         masked_token=mask_secret(key) if key else "",
+        offline_setting=offline_setting,
     )
+
+
+def needs_key(settings: Settings) -> bool:
+    """Whether the server is one known to want a key and none is set."""
+    return not openai_key(settings) and urlsplit(settings.openai_base_url).hostname in KEYED_HOSTS
+
+
+def key_missing(endpoint: Endpoint) -> TokenMissing:
+    return TokenMissing(
+        f"{endpoint.url} needs an API key: set OPENAI_API_KEY, or point NEWSRAG_OPENAI_BASE_URL "
+        f"at a server that needs none, or set {endpoint.offline_setting}."
+    )
+
+
+def bearer(settings: Settings) -> dict[str, str]:
+    key = openai_key(settings)
+    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
 class OpenAIEmbedder(RemoteEmbedder):
@@ -42,29 +72,14 @@ class OpenAIEmbedder(RemoteEmbedder):
             retry_budget=settings.provider_retry_budget,
         )
         self.timeout = settings.provider_timeout
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-        self.key_missing = not key and urlsplit(self.endpoint.url).hostname in KEYED_HOSTS
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.client = httpx.Client(timeout=self.timeout, headers=headers)
+        self.key_missing = needs_key(settings)
+        self.client = httpx.Client(timeout=self.timeout, headers=bearer(settings))
 
     def request(self, texts: Sequence[str]) -> Any:
         if self.key_missing:
-            raise TokenMissing(
-                f"{self.endpoint.url} needs an API key: set OPENAI_API_KEY, or point "
-                "NEWSRAG_OPENAI_BASE_URL at a server that needs none, or set "
-                "NEWSRAG_EMBEDDING_PROVIDER=local."
-            )
-        try:
-            response = self.client.post(
-                self.endpoint.url, json={"model": self.model_name, "input": list(texts)}
-            )
-        except httpx.TimeoutException as exc:
-            raise timed_out(self.endpoint, self.timeout) from exc
-        except httpx.TransportError as exc:
-            reason = "connection refused" if isinstance(exc, httpx.ConnectError) else str(exc)
-            raise unreachable(self.endpoint, reason or type(exc).__name__) from exc
-        if not response.is_success:
-            raise diagnose(response.status_code, response.content, response.headers, self.endpoint)
+            raise key_missing(self.endpoint)
+        body = {"model": self.model_name, "input": list(texts)}
+        response = post_json(self.client, self.endpoint, self.timeout, body)
         try:
             rows = sorted(response.json()["data"], key=lambda row: row["index"])
             return [row["embedding"] for row in rows]

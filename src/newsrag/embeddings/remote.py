@@ -64,7 +64,7 @@ class RemoteEmbedder(Embedder):
 
     def checked(self, answer: Any, count: int) -> Vectors:
         """The answer as a (count, dimension) array, or BadProviderResponse naming the problem."""
-        where = f"{self.endpoint.where} answered for {self.model_name} with"
+        where = f"{self.endpoint.subject} answered for {self.model_name} with"
         try:
             vectors = np.asarray(answer, dtype=np.float32)
         except (TypeError, ValueError) as exc:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 
+from newsrag.models import Message
 from newsrag.registry import Registry
 from newsrag.retrieval import Evidence
+from newsrag.retrieval.query import standalone_query
 
 NOT_COVERED = "The news I have does not cover this question."
 
@@ -26,6 +28,14 @@ class Generator(ABC):
         By default the whole answer at once; a generator that produces it gradually overrides it.
         """
         yield self.generate(question, evidence)
+
+    def standalone(self, question: str, history: Sequence[Message]) -> str:
+        """The question to search with, made understandable without the conversation `history`.
+
+        By default the deterministic rewrite (the earlier question's key terms carried over);
+        a language model rewrites it itself. Provider failures raise ProviderError.
+        """
+        return standalone_query(question, history)
 
 
 generators: Registry[Generator] = Registry("generator", "NEWSRAG_GENERATOR")

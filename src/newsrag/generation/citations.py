@@ -11,10 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from newsrag.models import Source
+from newsrag.models import Citation, Source
+from newsrag.retrieval import Evidence
+from newsrag.text import keywords, split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _REPEATED = re.compile(r"(\[\d+\])(?:\s*\1)+")
 
 
@@ -33,7 +34,7 @@ def apply_citations(text: str, sources: Sequence[Source]) -> tuple[str, list[Sou
         return "".join(f" [{n}]" for n in kept)
 
     renumbered = _REPEATED.sub(r"\1", _MARKER.sub(renumber, text))
-    cleaned = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", renumbered).strip()
+    cleaned = renumbered.strip()
     by_number = {source.n: source for source in sources}
     return cleaned, [replace(by_number[old], n=position[old]) for old in order]
 
@@ -46,3 +47,49 @@ def cited_numbers(text: str) -> list[int]:
 
 def _numbers(group: str) -> list[int]:
     return [int(part) for part in group.split(",")]
+
+
+_LEADING_MARKERS = re.compile(r"^((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)(.*)$", re.DOTALL)
+
+
+def answer_sentences(text: str) -> list[str]:
+    """The sentences of an answer, each with the `[n]` markers that follow it ("It rained. [1]"
+    is one sentence, not two)."""
+    sentences: list[str] = []
+    for piece in split_sentences(text):
+        leading = _LEADING_MARKERS.match(piece)
+        if leading and sentences:
+            sentences[-1] = f"{sentences[-1]} {leading.group(1).strip()}"
+            piece = leading.group(2).strip()
+        if piece:
+            sentences.append(piece)
+    return sentences
+
+
+def sentence_citations(text: str) -> list[Citation]:
+    """Each sentence of the answer with the numbers it cites (empty when it cites none)."""
+    return [
+        Citation(" ".join(_MARKER.sub("", sentence).split()), cited_numbers(sentence))
+        for sentence in answer_sentences(text)
+    ]
+
+
+def attribute(text: str, evidence: Sequence[Evidence], min_share: float = 0.5) -> str:
+    """The answer with `[n]` added after each sentence that cites nothing, naming the source
+    that shares most of the sentence's content words when it shares at least `min_share` of
+    them; a sentence no source supports stays uncited. (Small models often cite nothing.)"""
+    vocabulary: dict[int, set[str]] = {}
+    for item in evidence:
+        words = keywords(f"{item.chunk.title} {item.chunk.text}")
+        vocabulary.setdefault(item.n, set()).update(words)
+    sentences = []
+    for sentence in answer_sentences(text):
+        words = keywords(sentence)
+        if vocabulary and words and not cited_numbers(sentence):
+            n, shared = max(
+                ((n, len(words & known)) for n, known in vocabulary.items()), key=lambda p: p[1]
+            )
+            if shared / len(words) >= min_share:
+                sentence = f"{sentence} [{n}]"
+        sentences.append(sentence)
+    return " ".join(sentences)

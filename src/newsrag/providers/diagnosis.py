@@ -42,10 +42,17 @@ class Endpoint:
     masked_token: str = ""
     provider: str = ""
     huggingface: bool = False
+    provider_setting: str = "NEWSRAG_HF_PROVIDER"
+    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=local"
 
     @property
     def where(self) -> str:
         return f"{self.service} ({self.provider})" if self.provider else self.service
+
+    @property
+    def subject(self) -> str:
+        """`where` at the start of a sentence."""
+        return self.where[:1].upper() + self.where[1:]
 
 
 def error_text(body: bytes | str) -> str:
@@ -89,7 +96,7 @@ def diagnose(
 ) -> ProviderError:
     """The error for an HTTP answer that is not a success."""
     said = error_text(body)
-    where, model = endpoint.where, endpoint.model
+    where, model = endpoint.subject, endpoint.model
     if status == 401:
         token = f" {endpoint.masked_token}" if endpoint.masked_token else ""
         fix = f"create a new one at {TOKENS_PAGE}" if endpoint.huggingface else "check it"
@@ -113,7 +120,7 @@ def diagnose(
         return ModelNotServed(
             f"{where} does not serve the model {model} (404: {said}): set "
             f"{endpoint.model_setting} to a model it serves"
-            + (", or choose another NEWSRAG_HF_PROVIDER." if endpoint.huggingface else ".")
+            + (f", or choose another {endpoint.provider_setting}." if endpoint.huggingface else ".")
         )
     if status == 410:
         successor = _successor(said, endpoint.url)
@@ -128,21 +135,21 @@ def diagnose(
         when = f"in {wait:.0f} s" if wait is not None else "in a minute"
         return RateLimited(
             f"{where} is rate-limiting newsrag (429: {said}): retry {when}, or use a plan with a "
-            "higher quota, or set NEWSRAG_EMBEDDING_PROVIDER=local.",
+            f"higher quota, or set {endpoint.offline_setting}.",
             retry_after=wait,
         )
     if status == 503 and "loading" in said.lower():
         estimate = _estimated_time(body)
         about = f" (about {estimate:.0f} s more)" if estimate is not None else ""
         return ModelLoading(
-            f"{where} is still loading {model}{about}: newsrag retried; ask again shortly, or set "
-            "NEWSRAG_EMBEDDING_PROVIDER=local.",
+            f"{where} is still loading {model}{about}: ask again shortly, or set "
+            f"{endpoint.offline_setting}.",
             estimated_time=estimate,
         )
     if status >= 500:
         return ProviderServerError(
-            f"{where} failed with HTTP {status} ({said}): newsrag retried; try again later or set "
-            "NEWSRAG_EMBEDDING_PROVIDER=local."
+            f"{where} failed with HTTP {status} ({said}): try again later or set "
+            f"{endpoint.offline_setting}."
         )
     return ProviderError(
         f"{where} answered HTTP {status} ({said}) for {model}: check {endpoint.endpoint_setting} "
@@ -153,15 +160,15 @@ def diagnose(
 
 def timed_out(endpoint: Endpoint, seconds: float) -> ProviderTimeout:
     return ProviderTimeout(
-        f"{endpoint.where} at {endpoint.url} did not answer within {seconds:g} s: try again, or "
-        "raise NEWSRAG_PROVIDER_TIMEOUT, or set NEWSRAG_EMBEDDING_PROVIDER=local."
+        f"{endpoint.subject} at {endpoint.url} did not answer within {seconds:g} s: try again, or "
+        f"raise NEWSRAG_PROVIDER_TIMEOUT, or set {endpoint.offline_setting}."
     )
 
 
 def unreachable(endpoint: Endpoint, reason: str) -> ProviderUnreachable:
     return ProviderUnreachable(
         f"Cannot reach {endpoint.where} at {endpoint.url} ({reason}): check "
-        f"{endpoint.endpoint_setting} and the network, or set NEWSRAG_EMBEDDING_PROVIDER=local."
+        f"{endpoint.endpoint_setting} and the network, or set {endpoint.offline_setting}."
     )
 
 

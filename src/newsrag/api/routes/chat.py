@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter
 
 from newsrag.api.deps import ServicesDep
-from newsrag.api.schemas import ChatRequest, ChatResponse, ErrorResponse, SourceOut
+from newsrag.api.schemas import ChatRequest, ChatResponse, CitationOut, ErrorResponse, SourceOut
 from newsrag.chat import ChatTurn
 from newsrag.models import Source
 
@@ -34,12 +34,16 @@ def chat_response(turn: ChatTurn) -> ChatResponse:
         timestamp=turn.timestamp,
         covered=answer.covered,
         retrievalQuery=answer.retrieval_query,
+        citations=[CitationOut(sentence=c.sentence, sources=c.sources) for c in answer.citations],
+        degraded=answer.degraded,
+        notice=answer.notice,
     )
 
 
 def sources_out(sources: Sequence[Source]) -> list[SourceOut]:
     return [
         SourceOut(
+            n=s.n,
             title=s.title,
             url=s.url,
             score=round(s.score, 4),

@@ -65,6 +65,11 @@ def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
         body["embeddings"].update(error=state.detail, fallback=state.fallback)
         body["status"] = "degraded"
     body["generator"] = {"state": "ok", "model": services.generator.model}
+    failure = services.chat.fallback.cooling_down()
+    fallback = services.chat.fallback.fallback
+    if failure is not None and fallback is not None:
+        body["generator"].update(state="degraded", error=failure.message, fallback=fallback.model)
+        body["status"] = "degraded"
     try:
         services.sessions.check()
         body["sessions"] = {
