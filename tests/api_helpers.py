@@ -33,6 +33,7 @@ CHAT_FIELDS = {
     "citations",
     "degraded",
     "notice",
+    "timeWindow",
 }
 
 

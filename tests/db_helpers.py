@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsrag.models import Article, Chunk
-from newsrag.store import ArticleStore
+from newsrag.embeddings import Vectors
+from newsrag.models import Article, Chunk, RetrievedChunk, SearchFilters
+from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion
 from tests.conftest import FakeEmbedder
 
 
@@ -22,4 +23,11 @@ def write(
 ) -> str:
     return store.write_article(
         item, chunks_of(texts), embedder.embed(list(texts)), model or embedder.model_name
+    )
+
+
+def nearest(db: Database, vector: Vectors, limit: int) -> list[RetrievedChunk]:
+    """The `limit` chunks nearest to `vector` (dense search only), best first."""
+    return ChunkSearch(db).hybrid(
+        vector, "", Fusion(dense_k=limit, text_k=0), SearchFilters(), limit
     )

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from newsrag.generation.base import NOT_COVERED
 from newsrag.generation.citations import cited_numbers
+from newsrag.services import Services
 from tests.api_helpers import (
     ABSENT_QUESTION,
     CHAT_FIELDS,
@@ -64,15 +65,18 @@ def test_chat_timestamp_is_iso_8601_with_a_timezone(client: TestClient) -> None:
     assert stamp.tzinfo is not None
 
 
-def test_chat_sources_are_cited_ones_first_then_best_first(client: TestClient) -> None:
-    body = chat(client, new_id(), SEED_QUESTION)
+@pytest.mark.parametrize("question", [SEED_QUESTION, FIREFOX_QUESTION])
+def test_chat_sources_are_cited_ones_first_then_in_retrieval_order(
+    client: TestClient, api_services: Services, question: str
+) -> None:
+    body = chat(client, new_id(), question)
 
     cited = cited_numbers(body["answer"])
-    uncited = body["sources"][len(cited) :]
     urls = [s["url"] for s in body["sources"]]
+    retrieved = [s.url for s in api_services.chat.retrieve(question).sources]
     assert cited == list(range(1, len(cited) + 1))
-    assert [s["score"] for s in uncited] == sorted((s["score"] for s in uncited), reverse=True)
-    assert len(urls) == len(set(urls))
+    assert sorted(urls) == sorted(retrieved)
+    assert urls[len(cited) :] == [url for url in retrieved if url not in urls[: len(cited)]]
 
 
 @pytest.mark.parametrize("question", [SEED_QUESTION, FIREFOX_QUESTION])

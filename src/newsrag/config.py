@@ -7,6 +7,7 @@ Nothing else in the package reads the environment: every setting has an environm
 from __future__ import annotations
 
 import os
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -81,6 +82,19 @@ class Settings(BaseSettings):
     llm_threads: int | None = Field(default=None, gt=0, le=256)
     top_k: int = Field(default=5, gt=0, le=50)
     candidates: int = Field(default=40, gt=0, le=1000)
+    retrieval_mode: Literal["hybrid", "dense", "text"] = "hybrid"
+    dense_candidates: int = Field(default=40, ge=0, le=1000)
+    text_candidates: int = Field(default=40, ge=0, le=1000)
+    rrf_k: int = Field(default=60, gt=0, le=1000)
+    dense_weight: float = Field(default=1.0, ge=0.0)
+    text_weight: float = Field(default=1.0, ge=0.0)
+    chunks_per_article: int = Field(default=2, gt=0, le=20)
+    duplicate_overlap: float = Field(default=0.8, gt=0.0, le=1.0)
+    time_awareness: bool = True
+    as_of: date | None = None
+    recency_half_life_days: float = Field(default=30.0, gt=0)
+    topic_margin: float = Field(default=0.15, ge=0.0, le=2.0)
+    topic_boost: float = Field(default=0.25, ge=0.0)
     min_score: float = Field(default=0.35, ge=-1.0, le=1.0)
     min_source_ratio: float = Field(default=0.7, ge=0.0, le=1.0)
     max_answer_sentences: int = Field(default=4, gt=0, le=20)

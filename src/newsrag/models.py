@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Literal
 
 Role = Literal["user", "assistant"]
@@ -55,6 +55,44 @@ class RetrievedChunk:
     source: str
     published_at: datetime | None
     categories: tuple[str, ...] = ()
+    fused: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Articles published in `[start, end)`, from one of `sources` (outlets), in one of
+    `categories`; an empty field does not filter."""
+
+    start: date | None = None
+    end: date | None = None
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.start or self.end or self.sources or self.categories)
+
+    def within(self, start: date | None, end: date | None) -> SearchFilters:
+        """These filters, the window narrowed to `[start, end)` as well."""
+        later = max((d for d in (self.start, start) if d is not None), default=None)
+        earlier = min((d for d in (self.end, end) if d is not None), default=None)
+        return replace(self, start=later, end=earlier)
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Articles published in `[start, end)` (either may be open); `recent`: prefer newer.
+    `label` says in words what was understood ("March 2020", "latest")."""
+
+    start: date | None
+    end: date | None
+    recent: bool
+    label: str
+    as_of: date
+
+    @property
+    def filters(self) -> bool:
+        return self.start is not None or self.end is not None
 
 
 @dataclass(frozen=True)
@@ -90,6 +128,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     degraded: bool = False
     notice: str | None = None
+    time_window: TimeWindow | None = None
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from newsrag.embeddings.cache import CachedEmbedder
 from newsrag.generation import Generator, create_fallback, create_generator
 from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
-from newsrag.retrieval import DenseRetriever
+from newsrag.retrieval import HybridRetriever, Ranking
 from newsrag.sessions import SessionStore, create_session_store
-from newsrag.store import ArticleStore, Database, RunTables, connect
+from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, RunTables, connect
 from newsrag.store.cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def build_services(
         fetch_full_articles=settings.fetch_full_articles,
     )
     chat = ChatService(
-        DenseRetriever(embedder, store),
+        retriever(settings, embedder, db, store),
         generator,
         sessions,
         fallback=create_fallback(settings, embedder, generator),
@@ -76,7 +76,34 @@ def build_services(
         candidates=settings.candidates,
         min_score=settings.min_score,
         min_source_ratio=settings.min_source_ratio,
+        chunks_per_article=settings.chunks_per_article,
+        time_awareness=settings.time_awareness,
+        as_of=settings.as_of,
     )
     return Services(
         settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client
+    )
+
+
+def retriever(
+    settings: Settings, embedder: Embedder, db: Database, store: ArticleStore
+) -> HybridRetriever:
+    return HybridRetriever(
+        embedder,
+        ChunkSearch(db),
+        store.categories,
+        mode=settings.retrieval_mode,
+        fusion=Fusion(
+            dense_k=settings.dense_candidates,
+            text_k=settings.text_candidates,
+            rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
+            text_weight=settings.text_weight,
+        ),
+        ranking=Ranking(
+            half_life_days=settings.recency_half_life_days,
+            topic_margin=settings.topic_margin,
+            topic_boost=settings.topic_boost,
+            duplicate_overlap=settings.duplicate_overlap,
+        ),
     )

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
@@ -28,11 +36,34 @@ MessageText = Annotated[
 ]
 
 
+class Filters(BaseModel):
+    """Optional narrowing of the search: published from `from` to `to` (both days included),
+    by one of `sources` (outlets), in one of `categories`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    sources: list[Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+    categories: list[Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Filters:
+        if self.from_ and self.to and self.from_ > self.to:
+            raise PydanticCustomError("date_order", "filters.from must not be after filters.to")
+        return self
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     sessionId: SessionId
     message: MessageText
+    filters: Filters | None = None
 
 
 class SourceOut(BaseModel):
@@ -53,6 +84,19 @@ class CitationOut(BaseModel):
     sources: list[int]
 
 
+class TimeWindowOut(BaseModel):
+    """What the question's time words were understood as: `from`..`to` (days included, either
+    may be open), `recent` for "latest", and the words (`label`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date | None = Field(alias="from")
+    to: date | None
+    recent: bool
+    label: str
+    asOf: date
+
+
 class ChatResponse(BaseModel):
     success: Literal[True] = True
     sessionId: str
@@ -66,6 +110,7 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     degraded: bool
     notice: str | None
+    timeWindow: TimeWindowOut | None
 
 
 class MessageOut(BaseModel):

@@ -1,4 +1,4 @@
-"""The `newsrag` command: ingest, ask, serve, doctor."""
+"""The `newsrag` command: ingest, ask, serve, doctor, eval."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from newsrag.cli import ask, doctor, ingest, serve
+from newsrag.cli import ask, doctor, evaluate, ingest, serve
 from newsrag.config import get_settings
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.command("ingest")(ingest.ingest)
 app.command("ask")(ask.ask)
 app.command("serve")(serve.serve)
 app.command("doctor")(doctor.doctor)
+app.command("eval")(evaluate.evaluate_command)
 
 
 def main() -> None:

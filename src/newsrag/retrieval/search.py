@@ -2,25 +2,142 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
 
 from newsrag.embeddings import Embedder
-from newsrag.models import RetrievedChunk
-from newsrag.store import ArticleStore
+from newsrag.models import RetrievedChunk, SearchFilters
+from newsrag.retrieval.rank import Ranking, rerank
+from newsrag.store.search import ChunkSearch, Fusion
+from newsrag.text import keywords
+
+Mode = Literal["hybrid", "dense", "text"]
+
+RECENT_DEPTH = 4
+CATEGORY_SECONDS = 300.0
+# Words that say when or how, not what: left out of the full-text query.
+QUERY_NOISE = frozenset(
+    {
+        "news",
+        "latest",
+        "recent",
+        "recently",
+        "newest",
+        "new",
+        "current",
+        "currently",
+        "today",
+        "yesterday",
+        "week",
+        "month",
+        "year",
+        "stories",
+        "story",
+        "happened",
+        "happening",
+        "update",
+        "updates",
+        "report",
+        "reports",
+        "reported",
+        "say",
+        "said",
+        "tell",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for: the query, how many chunks, the filters, and whether the question
+    asks for the latest news (as of `as_of`)."""
+
+    query: str
+    limit: int
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    recent: bool = False
+    as_of: date | None = None
 
 
 class Retriever(ABC):
     @abstractmethod
-    def search(self, query: str, limit: int) -> list[RetrievedChunk]:
-        """Up to `limit` chunks, best first, each with a similarity score in [-1, 1]."""
+    def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        """Up to `request.limit` chunks, best first, each with its cosine similarity to the
+        query in `score`."""
 
 
-class DenseRetriever(Retriever):
-    """Nearest chunks by cosine similarity of MiniLM vectors (pgvector HNSW)."""
+class HybridRetriever(Retriever):
+    """Dense and full-text search fused in SQL (`mode` "dense" or "text" uses one of them), then
+    re-ranked for news: duplicates collapsed, named categories boosted, "latest" by date."""
 
-    def __init__(self, embedder: Embedder, store: ArticleStore) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        chunks: ChunkSearch,
+        categories: Callable[[], Sequence[str]],
+        *,
+        mode: Mode = "hybrid",
+        fusion: Fusion | None = None,
+        ranking: Ranking | None = None,
+    ) -> None:
         self.embedder = embedder
-        self.store = store
+        self.chunks = chunks
+        self.mode = mode
+        self.fusion = fusion or Fusion()
+        self.ranking = ranking or Ranking()
+        self._categories = categories
+        self._known: tuple[list[str], float] = ([], 0.0)
+        self._lock = threading.Lock()
 
-    def search(self, query: str, limit: int) -> list[RetrievedChunk]:
-        return self.store.dense_search(self.embedder.embed_one(query), limit)
+    def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        depth = RECENT_DEPTH if request.recent else 1
+        fusion = replace(
+            self.fusion,
+            dense_k=0 if self.mode == "text" else self.fusion.dense_k * depth,
+            text_k=0 if self.mode == "dense" else self.fusion.text_k * depth,
+        )
+        found = self.chunks.hybrid(
+            self.embedder.embed_one(request.query),
+            text_query(request.query),
+            fusion,
+            request.filters,
+            limit=fusion.dense_k + fusion.text_k,
+        )
+        ranked = rerank(
+            found,
+            request.query,
+            self.ranking,
+            topics=self.topics(request.query),
+            recent=request.recent,
+            as_of=request.as_of,
+        )
+        return ranked[: request.limit]
+
+    def topics(self, query: str) -> list[str]:
+        """The corpus categories the query names a word of ("technology" names "Science and
+        technology", "sport" names "Sports")."""
+        wanted = {word.rstrip("s") for word in keywords(query) - QUERY_NOISE if len(word) > 3}
+        return [
+            category
+            for category in self.known_categories()
+            if wanted & {word.rstrip("s") for word in keywords(category)}
+        ]
+
+    def known_categories(self) -> list[str]:
+        """The store's categories, read again at most every CATEGORY_SECONDS."""
+        with self._lock:
+            names, read_at = self._known
+            if time.monotonic() - read_at > CATEGORY_SECONDS:
+                names = list(self._categories())
+                self._known = (names, time.monotonic())
+            return names
+
+
+def text_query(query: str) -> str:
+    """A `websearch_to_tsquery` text matching any of the query's content words."""
+    return " or ".join(sorted(keywords(query) - QUERY_NOISE))

@@ -21,11 +21,11 @@ def select_sources(
 ) -> tuple[list[Source], list[Evidence]]:
     """The `top_k` best articles as numbered sources, with up to `per_article` chunks each.
 
-    Chunks scoring below `min_ratio` times the best chunk's score are left out, so that an
+    Chunks scoring below `min_ratio` times the best score are left out, so that an
     answer does not list articles that merely happened to be nearest.
     """
     if chunks and min_ratio > 0:
-        floor = chunks[0].score * min_ratio
+        floor = max(chunk.score for chunk in chunks) * min_ratio
         chunks = [chunk for chunk in chunks if chunk.score >= floor]
     numbers: dict[int, int] = {}
     sources: list[Source] = []

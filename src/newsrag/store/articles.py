@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import psycopg
-from psycopg.rows import dict_row
 
 from newsrag.embeddings.base import Vectors
 from newsrag.errors import IndexMismatch, InvalidInput
-from newsrag.models import Article, Chunk, RetrievedChunk
+from newsrag.models import Article, Chunk
 from newsrag.store.database import Database
 
 WriteOutcome = Literal["new", "updated"]
@@ -116,34 +115,23 @@ class ArticleStore:
             conn.execute("DELETE FROM chunks WHERE article_id = %s", (article_id,))
             with conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO chunks (article_id, position, text, embedding) "
-                    "VALUES (%s, %s, %s, %s)",
+                    "INSERT INTO chunks (article_id, position, heading, text, embedding) "
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [
-                        (article_id, chunk.position, chunk.text, np.asarray(vector))
+                        (article_id, chunk.position, article.title, chunk.text, np.asarray(vector))
                         for chunk, vector in zip(chunks, vectors, strict=True)
                     ],
                 )
         return "new" if inserted else "updated"
 
-    def dense_search(self, vector: Vectors, limit: int) -> list[RetrievedChunk]:
-        """Chunks nearest to `vector` by cosine similarity, best first (HNSW index)."""
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(
-                "SELECT set_config('hnsw.ef_search', %s, true)",
-                (str(max(40, min(limit * 2, 1000))),),
-            )
-            rows = cur.execute(
-                """
-                SELECT c.id AS chunk_id, c.article_id, c.position, c.text,
-                       1 - (c.embedding <=> %(v)s) AS score,
-                       a.url, a.title, a.source, a.published_at, a.categories
-                FROM chunks c JOIN articles a ON a.id = c.article_id
-                ORDER BY c.embedding <=> %(v)s
-                LIMIT %(limit)s
-                """,
-                {"v": np.asarray(vector), "limit": limit},
+    def categories(self) -> list[str]:
+        """Every category an article is in, most used first."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT category FROM articles, unnest(categories) AS category "
+                "GROUP BY category ORDER BY count(*) DESC, category"
             ).fetchall()
-        return [_retrieved(row) for row in rows]
+        return [row[0] for row in rows]
 
     def stats(self) -> StoreStats:
         with self.db.connection() as conn:
@@ -160,18 +148,3 @@ class ArticleStore:
                 "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
             ).fetchone()
         return row[0] if row else None
-
-
-def _retrieved(row: dict[str, Any]) -> RetrievedChunk:
-    return RetrievedChunk(
-        chunk_id=row["chunk_id"],
-        article_id=row["article_id"],
-        position=row["position"],
-        text=row["text"],
-        score=float(row["score"]),
-        url=row["url"],
-        title=row["title"],
-        source=row["source"],
-        published_at=row["published_at"],
-        categories=tuple(row["categories"] or ()),
-    )

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from fastapi import APIRouter
 
 from newsrag.api.deps import ServicesDep
-from newsrag.api.schemas import ChatRequest, ChatResponse, CitationOut, ErrorResponse, SourceOut
+from newsrag.api.schemas import (
+    ChatRequest,
+    ChatResponse,
+    CitationOut,
+    ErrorResponse,
+    SourceOut,
+    TimeWindowOut,
+)
 from newsrag.chat import ChatTurn
-from newsrag.models import Source
+from newsrag.models import SearchFilters, Source, TimeWindow
 
 router = APIRouter()
 
@@ -20,7 +28,33 @@ router = APIRouter()
     responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
 def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
-    return chat_response(services.chat.chat(body.sessionId, body.message))
+    return chat_response(services.chat.chat(body.sessionId, body.message, search_filters(body)))
+
+
+def search_filters(body: ChatRequest) -> SearchFilters | None:
+    """The request's `filters` for the search (`to` is a day included: the end is the next)."""
+    given = body.filters
+    if given is None:
+        return None
+    return SearchFilters(
+        start=given.from_,
+        end=given.to + timedelta(days=1) if given.to else None,
+        sources=tuple(given.sources),
+        categories=tuple(given.categories),
+    )
+
+
+def time_window_out(window: TimeWindow | None) -> TimeWindowOut | None:
+    if window is None:
+        return None
+    last = window.end - timedelta(days=1) if window.end else None
+    return TimeWindowOut(
+        **{"from": window.start},
+        to=last,
+        recent=window.recent,
+        label=window.label,
+        asOf=window.as_of,
+    )
 
 
 def chat_response(turn: ChatTurn) -> ChatResponse:
@@ -37,6 +71,7 @@ def chat_response(turn: ChatTurn) -> ChatResponse:
         citations=[CitationOut(sentence=c.sentence, sources=c.sources) for c in answer.citations],
         degraded=answer.degraded,
         notice=answer.notice,
+        timeWindow=time_window_out(answer.time_window),
     )
 
 

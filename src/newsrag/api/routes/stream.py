@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from newsrag.api.deps import ServicesDep
 from newsrag.api.errors import INTERNAL_ERROR
-from newsrag.api.routes.chat import chat_response, sources_out
+from newsrag.api.routes.chat import chat_response, search_filters, sources_out
 from newsrag.api.schemas import ChatRequest, ErrorResponse, StreamError
 from newsrag.chat import SourcesEvent, StreamEvent, TokenEvent
 from newsrag.errors import NewsragError
@@ -44,7 +44,8 @@ HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     },
 )
 async def chat_stream(body: ChatRequest, services: ServicesDep) -> StreamingResponse:
-    return EventStream(server_events(services.chat.stream(body.sessionId, body.message)))
+    events = services.chat.stream(body.sessionId, body.message, search_filters(body))
+    return EventStream(server_events(events))
 
 
 class EventStream(StreamingResponse):

@@ -1,0 +1,1 @@
+"""`newsrag eval`: question sets, metrics, and runs through the chat code path."""
