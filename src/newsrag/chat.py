@@ -15,7 +15,9 @@ from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
-from newsrag.retrieval.timeparse import parse_time
+from newsrag.retrieval.coverage import missing_terms
+from newsrag.retrieval.search import topic_words
+from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
 from newsrag.text import keywords
 
@@ -130,14 +132,18 @@ class ChatService:
         relative to `as_of` (NEWSRAG_AS_OF, else today). The best match must reach
         `min_score`, unless the question only names a topic a source is tagged with: "latest
         news about technology" scores low against any one article, yet the news held covers it
-        when articles are in "Science and technology".
+        when articles are in "Science and technology", and a question that names only a time
+        ("What happened in November 2004?") is covered by any news of then. And every name and
+        number the question holds must appear in the evidence ("the Nobel Prize in Chemistry" is
+        not covered by the Physics prize).
         """
         query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
         window = parse_time(query, today) if self.time_awareness else None
         wanted = filters or SearchFilters()
         if window is not None:
-            wanted = wanted.within(window.start, window.end)
+            end = window.end + reporting_lag(window) if window.end else None
+            wanted = wanted.within(window.start, end)
             if window.recent:
                 wanted = wanted.within(None, today + timedelta(days=1))
         recent = window is not None and window.recent
@@ -150,7 +156,14 @@ class ChatService:
             min_ratio=0.0 if recent else self.min_source_ratio,
         )
         best = max((source.score for source in sources), default=0.0)
-        covered = bool(sources) and (best >= self.min_score or _on_topic(query, evidence))
+        only_time = window is not None and not topic_words(query)
+        covered = (
+            bool(sources)
+            and (best >= self.min_score or _on_topic(query, evidence) or only_time)
+            and not missing_terms(query, evidence)
+        )
+        if recent and not only_time:  # "the latest on X": told from the newest article on X
+            evidence = [item for item in evidence if item.n == 1]
         return Retrieval(query, list(sources), list(evidence), covered, window)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:

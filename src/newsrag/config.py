@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     time_awareness: bool = True
     as_of: date | None = None
     recency_half_life_days: float = Field(default=30.0, gt=0)
+    topic_depth: int = Field(default=20, gt=0, le=1000)
     topic_margin: float = Field(default=0.15, ge=0.0, le=2.0)
     topic_boost: float = Field(default=0.25, ge=0.0)
     min_score: float = Field(default=0.35, ge=-1.0, le=1.0)

@@ -102,6 +102,7 @@ def retriever(
         ),
         ranking=Ranking(
             half_life_days=settings.recency_half_life_days,
+            topic_depth=settings.topic_depth,
             topic_margin=settings.topic_margin,
             topic_boost=settings.topic_boost,
             duplicate_overlap=settings.duplicate_overlap,

@@ -51,7 +51,7 @@ def describe_validation(exc: RequestValidationError) -> str:
         if kind == "string_pattern_mismatch":
             return f"'{field}' must be 1-128 characters of letters, digits, '-' or '_'."
         if kind in {"model_attributes_type", "dict_type"}:
-            return "The request body must be a JSON object."
+            return f"'{field}' must be a JSON object."
         return f"'{field}': {problem.get('msg', 'is invalid')}."
     return "The request is invalid."
 

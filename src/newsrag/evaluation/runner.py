@@ -12,7 +12,7 @@ from newsrag.evaluation.metrics import answer_correct, average_precision, hits, 
 from newsrag.evaluation.questions import Question
 from newsrag.models import Message
 
-HITS_AT = (1, 4, 10)
+HITS_AT = (1, 3, 4, 10)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -21,17 +22,36 @@ MIN_WORDS = 5
 SHORTLIST = 12
 SCORED_WORDS = 60
 WORD_BUDGET = 90
+ANSWER_TYPE_BONUS = 0.25
+_ASKS_NUMBER = re.compile(
+    r"\bhow (much|many|long|old|far|big|large|tall|fast|often|high|deep|soon)\b|"
+    r"\bwhat (time|price|share|percentage|proportion|amount|number|age|toll|score|sum|cost|"
+    r"value|rate|speed|distance)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|percent)\b",
+    re.IGNORECASE,
+)
+_ASKS_NAME = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (company|person|man|woman|team)\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """A sentence of source `n`: the share of the question's words it holds (`lexical`), and
+    `bonus` when it holds the kind of thing asked for (a number for "how many")."""
+
     text: str
     n: int
     lexical: float
+    bonus: float = 0.0
 
 
 class ExtractiveGenerator(Generator):
-    def __init__(self, embedder: Embedder, max_sentences: int = 4, spread: float = 0.2) -> None:
+    def __init__(self, embedder: Embedder, max_sentences: int = 4, spread: float = 0.3) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.spread = spread
@@ -52,7 +72,11 @@ class ExtractiveGenerator(Generator):
             return [NOT_COVERED]
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
         vectors = self.embedder.embed([question, *texts])
-        scores = vectors[1:] @ vectors[0] + 0.1 * np.array([c.lexical for c in shortlist])
+        scores = (
+            vectors[1:] @ vectors[0]
+            + 0.1 * np.array([c.lexical for c in shortlist])
+            + np.array([c.bonus for c in shortlist])
+        )
         order = np.argsort(-scores, kind="stable")
         floor = float(scores[order[0]]) - self.spread
         picked: list[str] = []
@@ -79,9 +103,22 @@ class ExtractiveGenerator(Generator):
                     continue
                 seen.add(key)
                 shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0
-                found.append(Candidate(sentence, item.n, shared))
-        found.sort(key=lambda c: -c.lexical)
+                found.append(Candidate(sentence, item.n, shared, answer_bonus(question, sentence)))
+        found.sort(key=lambda c: -(c.lexical + c.bonus))
         return found[:SHORTLIST]
+
+
+def answer_bonus(question: str, sentence: str) -> float:
+    """ANSWER_TYPE_BONUS when the sentence holds what the question asks for: a number for
+    "how many/much/long/old..." and "what price/share/time...", a name the question does not
+    already hold for "who/whom"."""
+    if _ASKS_NUMBER.search(question) and _NUMBER.search(sentence):
+        return ANSWER_TYPE_BONUS
+    if _ASKS_NAME.search(question):
+        asked = question.lower()
+        if any(name.lower() not in asked for name in _NAME.findall(sentence)):
+            return ANSWER_TYPE_BONUS
+    return 0.0
 
 
 @generators.register("extractive")

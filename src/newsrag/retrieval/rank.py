@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from newsrag.models import RetrievedChunk
-from newsrag.text import keywords
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -20,13 +19,15 @@ class Ranking:
     """The knobs, each a NEWSRAG_* setting.
 
     `half_life_days`: a "latest" question halves an article's weight per this many days of age.
-    `topic_margin`: a chunk within this cosine of the best one is on topic for "latest".
+    `topic_depth`, `topic_margin`: a chunk among this many most relevant ones, or within this
+    cosine of the best one, is on topic for "latest".
     `topic_boost`: fused score multiplied by 1 + this for articles in a named category.
     `duplicate_overlap`: chunks of different articles sharing this fraction of their words are
     one syndicated story; the better ranked is kept.
     """
 
     half_life_days: float = 30.0
+    topic_depth: int = 20
     topic_margin: float = 0.15
     topic_boost: float = 0.25
     duplicate_overlap: float = 0.8
@@ -34,45 +35,55 @@ class Ranking:
 
 def rerank(
     chunks: Sequence[RetrievedChunk],
-    query: str,
     ranking: Ranking,
     *,
     topics: Sequence[str] = (),
     recent: bool = False,
     as_of: date | None = None,
+    limit: int | None = None,
 ) -> list[RetrievedChunk]:
-    """The chunks best first, each `fused` score adjusted. With `recent`, only on-topic chunks
-    are kept (unless none is) and they come newest first, weighted by relevance."""
-    kept = collapse_duplicates(chunks, ranking.duplicate_overlap)
+    """The best `limit` chunks, best first, each `fused` score adjusted and near-duplicates
+    collapsed. With `recent`, only on-topic chunks are kept (unless none is) and they come
+    newest first, weighted by relevance.
+
+    On topic for "latest": within `topic_margin` of the best cosine similarity, or within twice
+    that and among the `topic_depth` most relevant chunks (by fused score)."""
     named = set(topics)
     boosted = [
         replace(c, fused=c.fused * (1 + ranking.topic_boost)) if named & set(c.categories) else c
-        for c in kept
+        for c in chunks
     ]
-    if not recent or not boosted:
-        return sorted(boosted, key=lambda c: (-c.fused, -_timestamp(c)))
-    wanted = keywords(query)
-    best = max(c.score for c in boosted)
-    on_topic = [
-        c
-        for c in boosted
-        if c.score >= best - ranking.topic_margin
-        or named & set(c.categories)
-        or wanted & keywords(f"{c.title} {c.text}")
-    ]
-    today = as_of or datetime.now(UTC).date()
-    decayed = [replace(c, fused=c.fused * _decay(c, today, ranking)) for c in on_topic or boosted]
-    return sorted(decayed, key=lambda c: (-c.fused, -_timestamp(c)))
+    if recent and boosted:
+        best = max(c.score for c in boosted)
+        relevant = {
+            c.chunk_id for c in sorted(boosted, key=lambda c: -c.fused)[: ranking.topic_depth]
+        }
+        on_topic = [
+            c
+            for c in boosted
+            if c.score >= best - ranking.topic_margin
+            or (c.chunk_id in relevant and c.score >= best - 2 * ranking.topic_margin)
+        ]
+        today = as_of or datetime.now(UTC).date()
+        boosted = [
+            replace(c, fused=c.fused * _decay(c, today, ranking)) for c in on_topic or boosted
+        ]
+    ordered = sorted(boosted, key=lambda c: (-c.fused, -_timestamp(c)))
+    return collapse_duplicates(ordered, ranking.duplicate_overlap, limit)
 
 
-def collapse_duplicates(chunks: Sequence[RetrievedChunk], overlap: float) -> list[RetrievedChunk]:
-    """The chunks without those that repeat, nearly word for word, an earlier chunk of another
-    article (Jaccard overlap of their word sets at least `overlap`)."""
+def collapse_duplicates(
+    chunks: Sequence[RetrievedChunk], overlap: float, limit: int | None = None
+) -> list[RetrievedChunk]:
+    """The chunks (the first `limit` kept) without those that repeat, nearly word for word, an
+    earlier chunk of another article (Jaccard overlap of their word sets at least `overlap`)."""
     kept: list[tuple[RetrievedChunk, set[str]]] = []
     for chunk in chunks:
+        if limit is not None and len(kept) == limit:
+            break
         words = set(_WORD.findall(chunk.text.lower()))
         if any(
-            other.article_id != chunk.article_id and _jaccard(words, seen) >= overlap
+            other.article_id != chunk.article_id and _similar(words, seen, overlap)
             for other, seen in kept
         ):
             continue
@@ -80,8 +91,14 @@ def collapse_duplicates(chunks: Sequence[RetrievedChunk], overlap: float) -> lis
     return [chunk for chunk, _ in kept]
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+def _similar(a: set[str], b: set[str], overlap: float) -> bool:
+    """Jaccard(a, b) >= overlap; sets of too different sizes are told apart without counting
+    (Jaccard is at most the ratio of their sizes)."""
+    if not a or not b:
+        return not a and not b
+    if min(len(a), len(b)) < overlap * max(len(a), len(b)):
+        return False
+    return len(a & b) >= overlap * len(a | b)
 
 
 def _decay(chunk: RetrievedChunk, today: date, ranking: Ranking) -> float:

@@ -13,6 +13,7 @@ from typing import Literal
 from newsrag.embeddings import Embedder
 from newsrag.models import RetrievedChunk, SearchFilters
 from newsrag.retrieval.rank import Ranking, rerank
+from newsrag.retrieval.timeparse import MONTHS
 from newsrag.store.search import ChunkSearch, Fusion
 from newsrag.text import keywords
 
@@ -95,6 +96,10 @@ class HybridRetriever(Retriever):
         self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        topical = bool(topic_words(request.query))
+        if request.recent and not topical:
+            vector = self.embedder.embed_one(request.query)
+            return self.chunks.newest(vector, request.filters, request.limit)
         depth = RECENT_DEPTH if request.recent else 1
         fusion = replace(
             self.fusion,
@@ -110,13 +115,13 @@ class HybridRetriever(Retriever):
         )
         ranked = rerank(
             found,
-            request.query,
             self.ranking,
             topics=self.topics(request.query),
             recent=request.recent,
             as_of=request.as_of,
+            limit=request.limit,
         )
-        return ranked[: request.limit]
+        return ranked
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and
@@ -141,3 +146,11 @@ class HybridRetriever(Retriever):
 def text_query(query: str) -> str:
     """A `websearch_to_tsquery` text matching any of the query's content words."""
     return " or ".join(sorted(keywords(query) - QUERY_NOISE))
+
+
+def topic_words(query: str) -> set[str]:
+    """The query's content words that are not about time ("What happened in March 2020?" has
+    none)."""
+    return {
+        word for word in keywords(query) - QUERY_NOISE if not word.isdigit() and word not in MONTHS
+    }

@@ -26,7 +26,7 @@ _DATE_FORMS = [
     rf"{_MONTH},?\s+{_YEAR}",  # March 2020
     rf"{_YEAR}",  # 2019
 ]
-_PREPOSITION = r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of)\s+(?:the\s+)?"
+_PREPOSITION = r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of|for)\s+(?:the\s+)?"
 _RECENT = re.compile(
     r"\b(latest|recent|recently|newest|most recent|lately|current|currently|breaking|"
     r"new developments?|right now|these days|up to date)\b",
@@ -64,7 +64,7 @@ def _explicit(question: str) -> tuple[date | None, date | None, str] | None:
                 continue
             start, end, label = _span(groups)
             prep = (groups.get("prep") or "").lower()
-            if prep in ("before", "until", "till", "by"):
+            if prep in ("before", "until", "till"):
                 return None, start, f"before {label}"
             if prep in ("after",):
                 return end, None, f"after {label}"
@@ -89,6 +89,15 @@ def _span(groups: dict[str, str | None]) -> tuple[date, date, str]:
         return day, day + timedelta(days=1), day.isoformat()
     start = date(year, month, 1)
     return start, _next_month(start), f"{calendar.month_name[month]} {year}"
+
+
+def reporting_lag(window: TimeWindow) -> timedelta:
+    """News of a day, month or year is partly published after it ends ("March sales" are
+    reported in April): how much longer to search past the end of a window with both ends."""
+    if window.start is None or window.end is None:
+        return timedelta()
+    days = (window.end - window.start).days
+    return timedelta(days=3 if days <= 1 else 10 if days <= 31 else 15)
 
 
 def _relative(question: str, as_of: date) -> tuple[date, date, str] | None:

@@ -110,6 +110,21 @@ class ChunkSearch:
             rows = cur.execute(sql, params).fetchall()
         return [retrieved(row) for row in rows]
 
+    def newest(self, vector: Vectors, filters: SearchFilters, limit: int) -> list[RetrievedChunk]:
+        """The opening chunks of the newest articles, newest first ("the latest news")."""
+        where, params = _where(filters)
+        params.update(v=np.asarray(vector), limit=limit)
+        sql = f"""
+            SELECT {_COLUMNS}, 0.0 AS fused
+            FROM chunks c JOIN articles a ON a.id = c.article_id
+            WHERE c.position = 0 AND a.published_at IS NOT NULL AND {where}
+            ORDER BY a.published_at DESC, c.id
+            LIMIT %(limit)s
+        """
+        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(sql, params).fetchall()
+        return [retrieved(row) for row in rows]
+
 
 def _where(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     """The WHERE condition on `a` (articles) for the filters, and its parameters."""
