@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, CORS, error envelope, and the services' lifetime."""
+"""The FastAPI application: routes, the chat page, CORS, error envelope, services' lifetime."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from newsrag.api.errors import UnexpectedErrors, install_error_handlers
-from newsrag.api.routes import chat, health, sessions, stream
+from newsrag.api.routes import chat, health, page, sessions, stream
 from newsrag.config import Settings, get_settings
 from newsrag.refresh import Refresher
 from newsrag.services import Services, build_services
@@ -47,4 +47,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     for module in (chat, stream, sessions, health):
         app.include_router(module.router)
+    page.install(app)
     return app

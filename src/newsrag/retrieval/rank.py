@@ -41,13 +41,16 @@ def rerank(
     recent: bool = False,
     as_of: date | None = None,
     limit: int | None = None,
+    only_topics: bool = False,
 ) -> list[RetrievedChunk]:
     """The best `limit` chunks, best first, each `fused` score adjusted and near-duplicates
     collapsed. With `recent`, only on-topic chunks are kept (unless none is) and they come
     newest first, weighted by relevance.
 
-    On topic for "latest": within `topic_margin` of the best cosine similarity, or within twice
-    that and among the `topic_depth` most relevant chunks (by fused score)."""
+    On topic for "latest": when the question names `only_topics` ("the latest technology
+    news"), a chunk in one of those categories, if any is; else
+    within `topic_margin` of the best cosine similarity, or within twice that and among the
+    `topic_depth` most relevant chunks (by fused score)."""
     named = set(topics)
     boosted = [
         replace(c, fused=c.fused * (1 + ranking.topic_boost)) if named & set(c.categories) else c
@@ -58,7 +61,8 @@ def rerank(
         relevant = {
             c.chunk_id for c in sorted(boosted, key=lambda c: -c.fused)[: ranking.topic_depth]
         }
-        on_topic = [
+        in_named = [c for c in boosted if named & set(c.categories)] if only_topics else []
+        on_topic = in_named or [
             c
             for c in boosted
             if c.score >= best - ranking.topic_margin

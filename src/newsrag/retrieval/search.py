@@ -113,10 +113,14 @@ class HybridRetriever(Retriever):
             request.filters,
             limit=fusion.dense_k + fusion.text_k,
         )
+        topics = self.topics(request.query)
+        named = {word.rstrip("s") for topic in topics for word in keywords(topic)}
         ranked = rerank(
             found,
             self.ranking,
-            topics=self.topics(request.query),
+            topics=topics,
+            only_topics=bool(topics)
+            and {word.rstrip("s") for word in topic_words(request.query)} <= named,
             recent=request.recent,
             as_of=request.as_of,
             limit=request.limit,
