@@ -26,7 +26,7 @@ class Ranking:
     one syndicated story; the better ranked is kept.
     """
 
-    half_life_days: float = 30.0
+    half_life_days: float = 7.0
     topic_depth: int = 20
     topic_margin: float = 0.15
     topic_boost: float = 0.25
