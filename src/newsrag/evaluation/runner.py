@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -36,18 +37,10 @@ def evaluate(
 ) -> list[Outcome]:
     """Each question asked as `/api/chat` would answer it (after its `turns`, as of its
     `as_of`), plus its article ranking to depth `k` for the retrieval metrics."""
-    ranking = ChatService(
-        chat.retriever,
-        chat.generator,
-        chat.sessions,
-        top_k=k,
-        candidates=max(chat.candidates, 4 * k),
-        min_score=chat.min_score,
-        min_source_ratio=0.0,
-        chunks_per_article=chat.chunks_per_article,
-        time_awareness=chat.time_awareness,
-        as_of=chat.as_of,
-    )
+    ranking = copy.copy(chat)  # the same parts, fallback included; only these three differ
+    ranking.top_k = k
+    ranking.candidates = max(chat.candidates, 4 * k)
+    ranking.min_source_ratio = 0.0
     outcomes = []
     for question in questions:
         history: list[Message] = []

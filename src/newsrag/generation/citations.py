@@ -45,6 +45,11 @@ def cited_numbers(text: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
+def without_markers(text: str) -> str:
+    """The text with every `[n]` marker (and the space before it) removed."""
+    return _MARKER.sub("", text)
+
+
 def _numbers(group: str) -> list[int]:
     return [int(part) for part in group.split(",")]
 
@@ -69,7 +74,7 @@ def answer_sentences(text: str) -> list[str]:
 def sentence_citations(text: str) -> list[Citation]:
     """Each sentence of the answer with the numbers it cites (empty when it cites none)."""
     return [
-        Citation(" ".join(_MARKER.sub("", sentence).split()), cited_numbers(sentence))
+        Citation(" ".join(without_markers(sentence).split()), cited_numbers(sentence))
         for sentence in answer_sentences(text)
     ]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from newsrag.generation.base import NOT_COVERED
-from newsrag.generation.citations import answer_sentences
+from newsrag.generation.citations import answer_sentences, cited_numbers, without_markers
 from newsrag.models import Message
 from newsrag.retrieval import Evidence
 
@@ -38,7 +38,6 @@ _FENCE = re.compile(r"<\s*/?\s*source\b", re.IGNORECASE)
 _NOT_COVERED_HINTS = ("does not cover", "do not cover", "doesn't cover", "don't cover")
 _NOT_COVERED_SUBJECTS = ("news", "source", "article", "information")
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’)]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*$""")
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
 def answer_messages(
@@ -95,7 +94,7 @@ def rewrite_messages(
     for message in history:
         words = message.content.split()
         text = " ".join(words[:turn_words]) + (" …" if len(words) > turn_words else "")
-        lines.append(f"{message.role.capitalize()}: {_MARKERS.sub('', text)}")
+        lines.append(f"{message.role.capitalize()}: {without_markers(text)}")
     conversation = "\n".join(lines)
     request = f"Conversation:\n{conversation}\n\nLast question: {question}\nStandalone question:"
     return [{"role": "system", "content": REWRITE_RULES}, {"role": "user", "content": request}]
@@ -117,7 +116,7 @@ def tidy_answer(text: str) -> str:
     kept: list[str] = []
     seen: set[str] = set()
     for sentence in answer_sentences(text):
-        key = " ".join(_MARKERS.sub("", sentence).lower().split())
+        key = " ".join(without_markers(sentence).lower().split())
         if not key or key in seen:
             continue
         seen.add(key)
@@ -133,7 +132,7 @@ def says_not_covered(text: str) -> bool:
     sentences = answer_sentences(text)
     first = sentences[0].lower() if sentences else ""
     return (
-        not _MARKERS.search(text)
+        not cited_numbers(text)
         and any(hint in first for hint in _NOT_COVERED_HINTS)
         and any(subject in first for subject in _NOT_COVERED_SUBJECTS)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -114,13 +114,12 @@ class HybridRetriever(Retriever):
             limit=fusion.dense_k + fusion.text_k,
         )
         topics = self.topics(request.query)
-        named = {word.rstrip("s") for topic in topics for word in keywords(topic)}
+        named = _stems(word for topic in topics for word in keywords(topic))
         ranked = rerank(
             found,
             self.ranking,
             topics=topics,
-            only_topics=bool(topics)
-            and {word.rstrip("s") for word in topic_words(request.query)} <= named,
+            only_topics=bool(topics) and _stems(topic_words(request.query)) <= named,
             recent=request.recent,
             as_of=request.as_of,
             limit=request.limit,
@@ -130,11 +129,9 @@ class HybridRetriever(Retriever):
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and
         technology", "sport" names "Sports")."""
-        wanted = {word.rstrip("s") for word in keywords(query) - QUERY_NOISE if len(word) > 3}
+        wanted = _stems(word for word in content_words(query) if len(word) > 3)
         return [
-            category
-            for category in self.known_categories()
-            if wanted & {word.rstrip("s") for word in keywords(category)}
+            category for category in self.known_categories() if wanted & _stems(keywords(category))
         ]
 
     def known_categories(self) -> list[str]:
@@ -147,14 +144,22 @@ class HybridRetriever(Retriever):
             return names
 
 
+def content_words(query: str) -> set[str]:
+    """The query's keywords without the words that say when or how (QUERY_NOISE)."""
+    return keywords(query) - QUERY_NOISE
+
+
 def text_query(query: str) -> str:
     """A `websearch_to_tsquery` text matching any of the query's content words."""
-    return " or ".join(sorted(keywords(query) - QUERY_NOISE))
+    return " or ".join(sorted(content_words(query)))
 
 
 def topic_words(query: str) -> set[str]:
     """The query's content words that are not about time ("What happened in March 2020?" has
     none)."""
-    return {
-        word for word in keywords(query) - QUERY_NOISE if not word.isdigit() and word not in MONTHS
-    }
+    return {word for word in content_words(query) if not word.isdigit() and word not in MONTHS}
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    """The words without a plural "s", so that "sport" matches "Sports"."""
+    return {word.rstrip("s") for word in words}
