@@ -20,6 +20,8 @@ from tests.conftest import make_settings
 
 ABSENT_QUESTION = "What is the recipe for chocolate chip cookies?"
 FIREFOX_QUESTION = "When was Firefox 1.0 released?"
+# Answered in several sentences (the date question above is answered by the one holding it).
+FIREFOX_TOPIC = "Tell me about the Firefox 1.0 release"
 CHAT_FIELDS = {
     "success",
     "sessionId",

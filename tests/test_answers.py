@@ -22,6 +22,7 @@ from newsrag.services import build_services
 from tests.api_helpers import (
     ABSENT_QUESTION,
     FIREFOX_QUESTION,
+    FIREFOX_TOPIC,
     api_services_fixture,  # noqa: F401  (the `api_services` fixture)
     chat,
     client_fixture,  # noqa: F401  (the `client` fixture)
@@ -136,7 +137,7 @@ def test_a_marker_after_the_full_stop_belongs_to_the_sentence_before_it(
 
 
 def test_extractive_answers_cite_one_source_per_sentence(client: TestClient) -> None:
-    body = chat(client, new_id(), FIREFOX_QUESTION)
+    body = chat(client, new_id(), FIREFOX_TOPIC)
 
     citations = body["citations"]
     assert len(citations) >= 2

@@ -33,6 +33,7 @@ from tests.api_helpers import (
     ABSENT_QUESTION,
     CHAT_FIELDS,
     FIREFOX_QUESTION,
+    FIREFOX_TOPIC,
     api_services_fixture,  # noqa: F401  (the `api_services` fixture)
     assert_error,
     chat,
@@ -172,7 +173,7 @@ def test_stream_sources_event_lists_the_sources_found(client: TestClient) -> Non
 
 
 def test_stream_tokens_join_into_the_done_answer(client: TestClient) -> None:
-    events = stream(client, new_id(), FIREFOX_QUESTION)
+    events = stream(client, new_id(), FIREFOX_TOPIC)
 
     pieces = tokens(events)
     answer = last(events, "done")["answer"]

@@ -15,7 +15,7 @@ from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
-from newsrag.retrieval.coverage import missing_terms
+from newsrag.retrieval.coverage import missing_terms, unreported_outcome
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
@@ -135,7 +135,8 @@ class ChatService:
         when articles are in "Science and technology", and a question that names only a time
         ("What happened in November 2004?") is covered by any news of then. And every name and
         number the question holds must appear in the evidence ("the Nobel Prize in Chemistry" is
-        not covered by the Physics prize).
+        not covered by the Physics prize), and a question about a result ("Who won ...?") needs
+        a sentence reporting it.
         """
         query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
@@ -161,6 +162,7 @@ class ChatService:
             bool(sources)
             and (best >= self.min_score or _on_topic(query, evidence) or only_time)
             and not missing_terms(query, evidence)
+            and not unreported_outcome(query, evidence)
         )
         if recent and not only_time:  # "the latest on X": told from the newest article on X
             evidence = [item for item in evidence if item.n == 1]

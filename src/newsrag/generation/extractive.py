@@ -6,7 +6,6 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder
+from newsrag.generation.answer_types import answer_strength
 from newsrag.generation.base import NOT_COVERED, Generator, generators
 from newsrag.retrieval import Evidence
 from newsrag.text import keywords, split_sentences
@@ -23,20 +23,7 @@ SHORTLIST = 12
 SCORED_WORDS = 60
 WORD_BUDGET = 90
 ANSWER_TYPE_BONUS = 0.25
-_ASKS_NUMBER = re.compile(
-    r"\bhow (much|many|long|old|far|big|large|tall|fast|often|high|deep|soon)\b|"
-    r"\bwhat (time|price|share|percentage|proportion|amount|number|age|toll|score|sum|cost|"
-    r"value|rate|speed|distance)\b",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|percent)\b",
-    re.IGNORECASE,
-)
-_ASKS_NAME = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (company|person|man|woman|team)\b", re.I)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+LEAD_BONUS = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,8 +33,10 @@ class Candidate:
 
     text: str
     n: int
+    title: str
     lexical: float
     bonus: float = 0.0
+    lead: bool = False
 
 
 class ExtractiveGenerator(Generator):
@@ -66,28 +55,39 @@ class ExtractiveGenerator(Generator):
             yield sentence if index == 0 else f" {sentence}"
 
     def _pick(self, question: str, evidence: Sequence[Evidence]) -> list[str]:
-        """The best sentences, within the word budget, each followed by its source's `[n]`."""
+        """The best sentences, within the word budget, each followed by its source's `[n]`.
+
+        Each sentence is compared with the question under its article's title, so that "The
+        journey took 22 minutes" is known to be about the Channel crossing. When the question
+        asks for a kind of thing (a duration, a name) that none of the picked sentences holds,
+        the best sentence holding one replaces the last pick.
+        """
         shortlist = self._shortlist(question, evidence)
         if not shortlist:
             return [NOT_COVERED]
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
-        vectors = self.embedder.embed([question, *texts])
+        titled = [f"{c.title}: {text}" for c, text in zip(shortlist, texts, strict=True)]
+        vectors = self.embedder.embed([question, *texts, *titled])
+        similarity = vectors[1:] @ vectors[0]
         scores = (
-            vectors[1:] @ vectors[0]
+            (similarity[: len(texts)] + similarity[len(texts) :]) / 2
+            + LEAD_BONUS * np.array([c.lead for c in shortlist])
             + 0.1 * np.array([c.lexical for c in shortlist])
             + np.array([c.bonus for c in shortlist])
         )
-        order = np.argsort(-scores, kind="stable")
+        order = [int(index) for index in np.argsort(-scores, kind="stable")]
         floor = float(scores[order[0]]) - self.spread
-        picked: list[str] = []
+        chosen: list[int] = []
         words = 0
         for index in order[: self.max_sentences]:
-            if scores[index] < floor or (picked and words >= WORD_BUDGET):
+            if scores[index] < floor or (chosen and words >= WORD_BUDGET):
                 break
-            candidate = shortlist[index]
-            picked.append(f"{candidate.text} [{candidate.n}]")
-            words += len(candidate.text.split())
-        return picked
+            chosen.append(index)
+            words += len(shortlist[index].text.split())
+        holding = [index for index in order if shortlist[index].bonus >= ANSWER_TYPE_BONUS]
+        if holding and not any(index in holding for index in chosen):
+            chosen = [*chosen[: max(1, min(len(chosen), self.max_sentences - 1))], holding[0]]
+        return [f"{shortlist[index].text} [{shortlist[index].n}]" for index in chosen]
 
     @staticmethod
     def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
@@ -97,28 +97,24 @@ class ExtractiveGenerator(Generator):
         seen: set[str] = set()
         found: list[Candidate] = []
         for item in evidence:
-            for sentence in split_sentences(item.chunk.text):
+            for number, sentence in enumerate(split_sentences(item.chunk.text)):
                 key = " ".join(sentence.lower().split())
                 if key in seen or len(sentence.split()) < MIN_WORDS:
                     continue
                 seen.add(key)
                 shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0
-                found.append(Candidate(sentence, item.n, shared, answer_bonus(question, sentence)))
+                found.append(
+                    Candidate(
+                        sentence,
+                        item.n,
+                        item.chunk.title,
+                        shared,
+                        ANSWER_TYPE_BONUS * answer_strength(question, sentence),
+                        lead=item.chunk.position == 0 and number == 0,
+                    )
+                )
         found.sort(key=lambda c: -(c.lexical + c.bonus))
         return found[:SHORTLIST]
-
-
-def answer_bonus(question: str, sentence: str) -> float:
-    """ANSWER_TYPE_BONUS when the sentence holds what the question asks for: a number for
-    "how many/much/long/old..." and "what price/share/time...", a name the question does not
-    already hold for "who/whom"."""
-    if _ASKS_NUMBER.search(question) and _NUMBER.search(sentence):
-        return ANSWER_TYPE_BONUS
-    if _ASKS_NAME.search(question):
-        asked = question.lower()
-        if any(name.lower() not in asked for name in _NAME.findall(sentence)):
-            return ANSWER_TYPE_BONUS
-    return 0.0
 
 
 @generators.register("extractive")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from newsrag.retrieval.select import Evidence
-from newsrag.text import STOPWORDS
+from newsrag.retrieval.timeparse import MONTHS
+from newsrag.text import STOPWORDS, keywords, split_sentences
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,9 +46,125 @@ def missing_terms(question: str, evidence: Sequence[Evidence]) -> list[str]:
         when = f"{chunk.published_at:%B %Y}" if chunk.published_at else ""
         context = " ".join((chunk.title, chunk.text, chunk.source, *chunk.categories, when))
         words.update(_WORD.findall(context.lower()))
-    stems = {word[:STEM] for word in words if len(word) >= STEM}
-    return [
-        term
-        for term in specific_terms(question)
-        if term not in words and not (len(term) >= STEM and term[:STEM] in stems)
-    ]
+    return [term for term in specific_terms(question) if not _holds(term, words)]
+
+
+def _holds(term: str, words: set[str]) -> bool:
+    """Whether `words` hold the term, or a word starting with its first STEM letters."""
+    return term in words or (
+        len(term) >= STEM and any(word.startswith(term[:STEM]) for word in words)
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A kind of result a question asks about: `asked` finds it in the question, `stated` a
+    sentence reporting one."""
+
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+
+
+OUTCOMES = (
+    Outcome(
+        re.compile(r"\b(won|win|wins|winner|winners|elected)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|champions?|"
+            r"(was|were|been|is|are|be|got|get) (re-?)?elected|re-elected|secured|captured|"
+            r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(
+        re.compile(r"\b(prison|jail) (sentence|term)\b|\bwhat sentence\b", re.IGNORECASE),
+        re.compile(
+            r"\b(sentenced to|jailed for|imprisoned for|(received|given|handed|serving|serves) "
+            r"(a |an )?([\w-]+ ){0,3}(sentence|term))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(
+        re.compile(
+            r"\b(convict\w*|acquit\w*|verdict|guilty|uph[oe]ld|overturn\w*|sentenced?)\b", re.I
+        ),
+        re.compile(
+            r"\b(found (not )?guilty|pleaded guilty|pled guilty|guilty verdict|convicted|"
+            r"acquitted|acquittal|cleared of|sentenced to|overturn(ed|s)?|upheld|upholds|"
+            r"reversed|reverses)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_CLAUSE_END = re.compile(r",? and (what|how|who|whom|which|when|where|why|did)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# "If convicted, Rittenhouse could receive ..." reports no result.
+_UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
+
+
+def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the question asks for a result ("Who won the Groom by-election?", "Was X
+    convicted?") that no statement of the evidence reports.
+
+    A report is a headline or sentence stating such a result, with one of the question's names
+    and one of its other words ("by-election", "impeachment") in it, the sentence before or its
+    headline, all the names in its article, and no year but the question's when the question
+    names one: coverage from before a vote, or of another year's race, is not a report of it.
+    """
+    clause = _CLAUSE_END.split(question, maxsplit=1)[0]
+    outcome = next((o for o in OUTCOMES if o.asked.search(clause)), None)
+    if outcome is None:
+        return False
+    asked = _Asked.of(clause, outcome)
+    for item in evidence:
+        article = set(_WORD.findall(f"{item.chunk.title} {item.chunk.text}".lower()))
+        if not all(_holds(name, article) for name in asked.names):
+            continue
+        before = ""
+        for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
+            if _states(outcome, statement) and asked.reported(statement, before, item.chunk.title):
+                return False
+            before = statement
+    return True
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a question about a result names: its names, years and other words."""
+
+    names: list[str]
+    years: set[str]
+    words: set[str]
+
+    @classmethod
+    def of(cls, clause: str, outcome: Outcome) -> _Asked:
+        years = set(_YEAR.findall(clause))
+        names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+        words = {
+            word
+            for word in keywords(clause)
+            if len(word) >= MIN_LENGTH
+            and word not in names
+            and word not in MONTHS
+            and not word.isdigit()
+            and not outcome.asked.fullmatch(word)
+        }
+        return cls(names, years, words)
+
+    def reported(self, statement: str, before: str, title: str) -> bool:
+        """Whether a statement of a result is about these names, words and year."""
+        stated_years = set(_YEAR.findall(statement))
+        if self.years and stated_years and not stated_years & self.years:
+            return False
+        near = set(_WORD.findall(f"{before} {statement}".lower()))
+        around = near | set(_WORD.findall(title.lower()))
+        return (not self.names or any(_holds(name, near) for name in self.names)) and (
+            not self.words or any(_holds(word, around) for word in self.words)
+        )
+
+
+def _states(outcome: Outcome, statement: str) -> bool:
+    """Whether the statement reports such a result, not one that could or will happen."""
+    return any(
+        not _UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
+        for found in outcome.stated.finditer(statement)
+    )

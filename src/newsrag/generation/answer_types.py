@@ -1,0 +1,135 @@
+"""What kind of thing a question asks for, and whether a sentence holds one.
+
+"How long did the flight take?" wants a duration: "The journey took 22 minutes" answers it,
+while the lead sentence that repeats the question's words does not. Each kind pairs a pattern
+for the question with a pattern for the answer; a question may ask for several kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half"
+)
+_AMOUNT = rf"(?:\d[\d,.]*|(?:an?|{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class AnswerKind:
+    """A kind of answer: `asked` finds the question asking for it, `found` an answer of it."""
+
+    name: str
+    asked: re.Pattern[str]
+    found: re.Pattern[str]
+
+
+KINDS = (
+    AnswerKind(
+        "duration",
+        re.compile(r"\bhow long\b|\bfor how many (seconds|minutes|hours|days|weeks|months)", _I),
+        re.compile(
+            rf"\b{_AMOUNT}[- ]?(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", _I
+        ),
+    ),
+    AnswerKind(
+        "age",
+        re.compile(r"\bhow old\b|\b(what|which) age\b|\bage(d)? (was|is|did)\b", _I),
+        re.compile(
+            rf"\b{_AMOUNT}[- ]years?[- ]old\b|\baged? (of )?{_AMOUNT}\b|, \d{{1,3}},|"
+            r"\b\d{1,3} years of age\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "money",
+        re.compile(
+            r"\bhow much\b.*\b(pay|paid|paying|cost|costs|price|worth|spend|spent|debt|profit|"
+            r"revenue|fine|fined|raise|raised|fund|funding|sell|sold|buy|bought|earn|earned|owe|"
+            r"loss|lose|lost|value|deal|acquire|offer|offered|bid)\w*\b|"
+            r"\bwhat (price|amount|sum|cost|fine|debt|profit|revenue|value|valuation|fee)\b",
+            _I,
+        ),
+        re.compile(
+            r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(bn|m|mn)\b|\b(dollars?|pounds|euros?|yen|yuan|rupees?|"
+            r"francs?|kronor|krona)\b|\b(US|A|C|NZ|HK)\$",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "share",
+        re.compile(
+            r"\bwhat (share|percentage|proportion|percent|fraction)\b|\bhow much of\b|"
+            r"\bwhat per ?cent\b|\bhow many per ?cent\b",
+            _I,
+        ),
+        re.compile(r"%|\bper ?cent\b|\bpercentage points?\b|\bone in \w+\b|\bhalf\b", _I),
+    ),
+    AnswerKind(
+        "clock",
+        re.compile(r"\bwhat (\w+ )?times?\b|\bwhat was (his|her|their|the) time\b", _I),
+        re.compile(
+            r"\b\d+[.:]\d+\s?(seconds|secs?|s)\b|\b\d{1,2}:\d\d(:\d\d)?\b|"
+            r"\b\d{1,2}\s?(a\.m\.|p\.m\.|am|pm)\b|\bUTC\b|\bin \d+ (hours?|minutes?)\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "date",
+        re.compile(r"^\s*when\b|\b(what|which|in what) (year|month|day|date)\b|\bsince when\b", _I),
+        re.compile(
+            rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|"
+            r"Saturday|Sunday|yesterday|today|tomorrow|last (week|month|year))\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "cause",
+        re.compile(
+            r"^\s*why\b|\bwhat (killed|caused|led to|prompted|triggered)\b|\bthe cause\b", _I
+        ),
+        re.compile(
+            r"\b(caused by|because|due to|died (of|from)|poisoning|as a result|result(ed)? "
+            r"(of|from|in)|blamed|owing to|in order to|so that|over concerns|"
+            r"in response|to (reduce|prevent|protect|avoid|stop))\b",
+            _I,
+        ),
+    ),
+)
+QUANTITY = AnswerKind(
+    "quantity",
+    re.compile(
+        r"\bhow (many|much|far|big|large|tall|fast|often|high|deep|heavy|long|old)\b|"
+        r"\bwhat (number|toll|death toll|score|size|distance|speed|rate)\b",
+        _I,
+    ),
+    re.compile(rf"\b\d[\d,.]*\b|\b({_NUMBER_WORDS})\b", _I),
+)
+NAME_ASKED = re.compile(
+    r"^\s*(who|whom|whose)\b|\b(by|to|from|for|with) whom\b|"
+    r"\bwhich (company|companies|person|people|man|woman|team|party|country|city|firm|group|"
+    r"organi[sz]ation|player|candidate|airline|club|nation|state|states)\b",
+    _I,
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def answer_strength(question: str, sentence: str) -> float:
+    """1.0 when the sentence holds an answer of a specific kind the question asks for (a
+    duration for "how long", a name the question lacks for "who"); 0.4 when the question asks
+    for a quantity and the sentence merely holds a number; else 0.0."""
+    kinds = [kind for kind in KINDS if kind.asked.search(question)]
+    if any(kind.found.search(sentence) for kind in kinds):
+        return 1.0
+    if NAME_ASKED.search(question):
+        asked = question.lower()
+        if any(name.lower() not in asked for name in _NAME.findall(sentence)):
+            return 1.0
+    if QUANTITY.asked.search(question) and QUANTITY.found.search(sentence):
+        return 0.4
+    return 0.0

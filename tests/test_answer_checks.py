@@ -1,0 +1,142 @@
+"""What an answer must hold: the kind of thing the question asks for (a duration for "how
+long"), and for a question about a result ("Who won ...?"), a statement reporting that result.
+Sentences are quoted from or modelled on Wikinews articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsrag.generation.answer_types import answer_strength
+from newsrag.generation.extractive import ExtractiveGenerator
+from newsrag.models import RetrievedChunk
+from newsrag.retrieval import Evidence
+from newsrag.retrieval.coverage import unreported_outcome
+from tests.conftest import FakeEmbedder
+
+CHANNEL_TITLE = "French inventor crosses English Channel on jet-powered Flyboard"
+CHANNEL = (
+    "This Sunday, French inventor Franky Zapata successfully crossed the English Channel on a "
+    "jet-powered Flyboard Air. This was Zapata's second attempt to cross the Channel on the "
+    "Flyboard Air. Zapata flew across the Channel at over 100 mph. The 22-mile journey took "
+    "22 minutes with one refuelling about halfway to Dover, England."
+)
+GROOM_TITLE = "Wikinews interviews a candidate for the 2020 Groom by-election"
+GROOM = (
+    "Tomorrow, voters in the Australian electoral district of Groom are scheduled to go to the "
+    "polls in a by-election. At the last federal election in 2019, the Liberal National Party "
+    "won this seat by over 70% of the vote."
+)
+
+
+def evidence(title: str, text: str, n: int = 1) -> Evidence:
+    chunk = RetrievedChunk(
+        chunk_id=n,
+        article_id=n,
+        position=0,
+        text=text,
+        score=0.8,
+        url=f"https://example.org/{n}",
+        title=title,
+        source="Wikinews",
+        published_at=datetime(2020, 11, 27, tzinfo=UTC),
+    )
+    return Evidence(n, chunk)
+
+
+def test_a_duration_answers_how_long() -> None:
+    question = "How long did Franky Zapata take to fly across the English Channel?"
+
+    assert answer_strength(question, "The journey took 22 minutes with one refuelling.") == 1.0
+    assert answer_strength(question, "Zapata crossed the English Channel on Sunday.") == 0.0
+
+
+def test_an_age_answers_how_old_and_a_bare_number_only_partly() -> None:
+    question = "How old was Greta Thunberg when Time picked her?"
+
+    assert answer_strength(question, "The sixteen-year-old Swede is the youngest.") == 1.0
+    assert answer_strength(question, "Four million people took part in the protests.") == 0.4
+
+
+def test_an_amount_of_money_answers_how_much_a_deal_cost() -> None:
+    question = "How much was Kmart paying to acquire Sears?"
+
+    assert answer_strength(question, "The deal is to cost $11.5bn.") == 1.0
+    assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0
+
+
+def test_a_cause_answers_what_killed() -> None:
+    question = "What killed the five girls in the escape room fire?"
+
+    assert answer_strength(question, "The deaths were caused by carbon monoxide poisoning.") == 1.0
+
+
+def test_the_extractive_answer_holds_the_duration_deeper_in_the_article() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    question = "How long did Franky Zapata take to cross the English Channel on his Flyboard Air?"
+
+    answer = generator.generate(question, [evidence(CHANNEL_TITLE, CHANNEL)])
+
+    assert "took 22 minutes" in answer
+    assert answer.startswith("This Sunday, French inventor Franky Zapata")
+
+
+def test_coverage_before_a_vote_does_not_report_who_won_it() -> None:
+    question = "Who won the Groom by-election in Queensland in November 2020?"
+
+    assert unreported_outcome(question, [evidence(GROOM_TITLE, GROOM)])
+
+
+def test_a_sentence_stating_the_winner_reports_the_result() -> None:
+    question = "Who won the Groom by-election in November 2020?"
+    text = GROOM + " On Saturday, Garth Hamilton of the Liberal National Party won the Groom seat."
+
+    assert not unreported_outcome(question, [evidence(GROOM_TITLE, text)])
+
+
+def test_a_headline_stating_the_winner_reports_the_result() -> None:
+    question = "Which party won Canada's October 2019 federal election?"
+    title = "Canada 2019 general election: Liberals win a minority government"
+    text = "Instead, they secured a plurality of seats in the House of Commons."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_another_year_s_race_does_not_report_this_year_s_winner() -> None:
+    question = "Who won the 2020 Melbourne Lord Mayor election?"
+    title = "Wikinews interviews 2020 Melbourne Lord Mayor candidate"
+    text = "Capp was elected as an interim Lord Mayor of Melbourne in mid-2018."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_conditional_conviction_is_not_a_verdict() -> None:
+    question = "Was Kyle Rittenhouse convicted over the Kenosha shootings?"
+    title = "Suspect in Kenosha protester killings released from jail"
+    text = "If convicted, Rittenhouse could receive up to a lifetime prison sentence."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_verdict_of_another_person_in_the_article_is_not_this_one() -> None:
+    question = "What prison sentence did Michael Avenatti receive?"
+    title = "US President Trump grants eleven people clemency"
+    text = "Crystal Munoz was convicted in 2008 and was sentenced to serve 188 months."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_question_about_no_result_needs_no_report() -> None:
+    question = "What did Red Hat announce about CentOS?"
+
+    assert not unreported_outcome(question, [evidence(GROOM_TITLE, GROOM)])
+
+
+def test_a_verdict_on_another_case_naming_the_same_people_is_not_this_one() -> None:
+    question = "Did the US Senate convict or acquit Donald Trump at his impeachment trial?"
+    title = "California lawyer Michael Avenatti convicted of attempted extortion of Nike"
+    text = (
+        "The US Senate has confirmed a new judge. Yesterday, a federal jury convicted Michael "
+        "Avenatti, who represented Stormy Daniels in her lawsuit against US President Donald Trump."
+    )
+
+    assert unreported_outcome(question, [evidence(title, text)])
