@@ -112,6 +112,9 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "refresh_minutes": 0,
         "redis_url": None,
         "fetch_full_articles": False,
+        # Tests of other behaviours share one client address: rate limits are tested on their own.
+        "rate_limit_per_client": 0,
+        "rate_limit_per_session": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -131,7 +131,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture()
 def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(fetch_timeout=5.0)) as http:
+    with make_client(Settings(fetch_timeout=5.0, allow_private_urls=True)) as http:
         yield http
 
 
@@ -370,5 +370,5 @@ def test_make_client_applies_timeout_user_agent_and_redirects() -> None:
     with make_client(settings) as http:
         assert http.timeout == httpx.Timeout(3.5)
         assert http.headers["User-Agent"] == "newsrag-test/1.0"
-        assert http.follow_redirects is True
+        assert http.follow_redirects is False  # fetch() follows them, checking each one
         assert http.max_redirects == 5

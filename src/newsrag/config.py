@@ -108,11 +108,24 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=10.0, gt=0)
     fetch_full_articles: bool = True
     user_agent: str = "newsrag/0.1 (+https://github.com/newsrag/newsrag)"
+    # Fetching safely (SSRF): limits per URL, and whether private addresses may be fetched.
+    allow_private_urls: bool = False
+    fetch_max_bytes: int = Field(default=10_000_000, gt=0)
+    fetch_total_timeout: float = Field(default=30.0, gt=0)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    # Bearer token of the admin endpoints (POST /api/ingest, DELETE /api/articles); unset: off.
+    admin_token: SecretStr | None = None
 
     host: str = "127.0.0.1"
     port: int = Field(default=3000, validation_alias=AliasChoices("NEWSRAG_PORT", "PORT"))
     cors_origins: CommaList = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"
+    # Token buckets (api/ratelimit.py): requests a minute on average and at once; 0 a minute is
+    # no limit. Per client address on /api, per session on the chat endpoints.
+    rate_limit_per_client: float = Field(default=120, ge=0)
+    rate_limit_client_burst: int = Field(default=60, gt=0)
+    rate_limit_per_session: float = Field(default=20, ge=0)
+    rate_limit_session_burst: int = Field(default=10, gt=0)
 
     @field_validator("sources", "cors_origins", mode="before")
     @classmethod
@@ -135,7 +148,13 @@ def get_settings() -> Settings:
     return Settings()
 
 
-SECRET_VARIABLES = ("HF_TOKEN", "HUGGINGFACE_API_KEY", "NEWSRAG_HF_TOKEN", "OPENAI_API_KEY")
+SECRET_VARIABLES = (
+    "HF_TOKEN",
+    "HUGGINGFACE_API_KEY",
+    "NEWSRAG_HF_TOKEN",
+    "OPENAI_API_KEY",
+    "NEWSRAG_ADMIN_TOKEN",
+)
 OTHER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "REDIS_SESSION_TTL", "PORT", "HF_ENDPOINT")
 
 

@@ -7,6 +7,8 @@ fixes it). Libraries' exceptions are translated into these at the boundary with 
     NewsragError
     ├── ConfigurationError        (500) a setting is wrong or missing
     ├── InvalidInput              (400) the request or the source is malformed
+    ├── Unauthorized              (401) an admin operation without a Bearer token
+    ├── Forbidden                 (403) admin operations disabled, or the wrong admin token
     ├── NotFound                  (404) no such session / article
     ├── StorageError              (503) the database cannot be reached or refused the write
     │   └── IndexMismatch         (409) vectors from another model or dimension than the index
@@ -25,6 +27,8 @@ fixes it). Libraries' exceptions are translated into these at the boundary with 
     │   ├── ProviderUnreachable   connection refused, DNS failure
     │   └── BadProviderResponse   an answer of the wrong shape or dimension
     └── SourceError               (502) a news source could not be read
+        └── UrlRefused            (403) a URL newsrag will not fetch: not http(s), or on a
+                                  loopback, private, link-local or cloud-metadata address
 """
 
 from __future__ import annotations
@@ -49,6 +53,16 @@ class ConfigurationError(NewsragError):
 class InvalidInput(NewsragError):
     code = "invalid_input"
     status = 400
+
+
+class Unauthorized(NewsragError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(NewsragError):
+    code = "forbidden"
+    status = 403
 
 
 class NotFound(NewsragError):
@@ -135,3 +149,8 @@ class BadProviderResponse(ProviderError):
 class SourceError(NewsragError):
     code = "source_error"
     status = 502
+
+
+class UrlRefused(SourceError):
+    code = "url_refused"
+    status = 403

@@ -5,18 +5,26 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import httpx
-
 from newsrag.chat import ChatService
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder, create_embedder
 from newsrag.embeddings.cache import CachedEmbedder
 from newsrag.generation import Generator, create_fallback, create_generator
+from newsrag.ingest.fetch import NewsClient
+from newsrag.ingest.jobs import IngestJobs
 from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
 from newsrag.retrieval import HybridRetriever, Ranking
 from newsrag.sessions import SessionStore, create_session_store
-from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, RunTables, connect
+from newsrag.store import (
+    ArticleStore,
+    ChunkSearch,
+    Database,
+    Fusion,
+    JobTables,
+    RunTables,
+    connect,
+)
 from newsrag.store.cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
@@ -33,9 +41,11 @@ class Services:
     sessions: SessionStore
     ingestor: Ingestor
     chat: ChatService
-    client: httpx.Client
+    client: NewsClient
+    jobs: IngestJobs
 
     def close(self) -> None:
+        self.jobs.close()
         self.client.close()
         self.db.close()
 
@@ -80,8 +90,9 @@ def build_services(
         time_awareness=settings.time_awareness,
         as_of=settings.as_of,
     )
+    jobs = IngestJobs(ingestor, JobTables(db))
     return Services(
-        settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client
+        settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client, jobs
     )
 
 

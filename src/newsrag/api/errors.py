@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsrag.errors import NewsragError
+from newsrag.errors import NewsragError, Unauthorized
 
 log = logging.getLogger("newsrag.api")
 
 INTERNAL_ERROR = "Internal server error: the details are in the server log."
+NOT_FOUND = "Not found: nothing answers at this path; the API's routes are listed at /docs."
 
 # Where a request part came from; the field's name alone reads better in the error sentence.
 LOCATIONS = frozenset({"body", "path", "query", "header", "cookie"})
@@ -65,15 +66,30 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _newsrag(request: Request, exc: NewsragError) -> JSONResponse:
         if exc.status >= 500:
             log.error("%s %s failed: %s", request.method, request.url.path, exc.message)
-        return envelope(exc.status, exc.message, exc.code)
+        response = envelope(exc.status, exc.message, exc.code)
+        if isinstance(exc, Unauthorized):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "Not found", 405: "Method not allowed"}
-        error = messages.get(exc.status_code, str(exc.detail))
-        response = envelope(exc.status_code, error)
+        error, code = http_error(exc)
+        response = envelope(exc.status_code, error, code)
         response.headers.update(exc.headers or {})
         return response
+
+
+def http_error(exc: StarletteHTTPException) -> tuple[str, str]:
+    """The sentence and code of an error raised by the framework: no such path, method or static
+    file, or a body it could not parse (JSON nested too deep)."""
+    if exc.status_code == 400:
+        return "The request body must be a JSON object.", "invalid_input"
+    if exc.status_code == 404:
+        return NOT_FOUND, "not_found"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return f"Method not allowed: this path answers {allowed}.", "method_not_allowed"
+    return str(exc.detail), f"http_{exc.status_code}"
 
 
 class UnexpectedErrors:

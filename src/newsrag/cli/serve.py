@@ -24,4 +24,6 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            # newsrag.access logs each request instead, without the path's session id.
+            access_log=False,
         )

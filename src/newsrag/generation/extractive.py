@@ -92,14 +92,14 @@ class ExtractiveGenerator(Generator):
     @staticmethod
     def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
         """Distinct sentences of the evidence, those sharing most words with the question first
-        (ties keep retrieval order)."""
+        (ties keep retrieval order); not those introducing a list or a quote ("...said:")."""
         wanted = keywords(question)
         seen: set[str] = set()
         found: list[Candidate] = []
         for item in evidence:
             for number, sentence in enumerate(split_sentences(item.chunk.text)):
                 key = " ".join(sentence.lower().split())
-                if key in seen or len(sentence.split()) < MIN_WORDS:
+                if key in seen or len(sentence.split()) < MIN_WORDS or sentence.endswith(":"):
                     continue
                 seen.add(key)
                 shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0

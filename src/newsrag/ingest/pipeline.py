@@ -7,11 +7,10 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import httpx
-
 from newsrag.embeddings import Embedder
 from newsrag.errors import InvalidInput, NewsragError
 from newsrag.ingest.chunking import chunk_article
+from newsrag.ingest.fetch import NewsClient
 from newsrag.ingest.sources import read_source
 from newsrag.models import Article, Chunk, IngestReport
 from newsrag.store import ArticleStore, RunTables
@@ -36,7 +35,7 @@ class Ingestor:
         store: ArticleStore,
         runs: RunTables,
         embedder: Embedder,
-        client: httpx.Client,
+        client: NewsClient,
         *,
         chunk_tokens: int = 200,
         chunk_overlap: int = 40,

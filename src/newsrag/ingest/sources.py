@@ -19,11 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
-import httpx
 import trafilatura
 
 from newsrag.config import Settings
 from newsrag.errors import SourceError
+from newsrag.ingest.fetch import NewsClient, fetch
+from newsrag.ingest.netguard import AddressGuard
 from newsrag.models import Article
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,20 @@ class SourceBatch:
     errors: list[str] = field(default_factory=list)
 
 
-def make_client(settings: Settings) -> httpx.Client:
-    """An HTTP client configured for fetching feeds and article pages."""
-    return httpx.Client(
-        timeout=settings.fetch_timeout,
-        follow_redirects=True,
-        max_redirects=5,
-        headers={"User-Agent": settings.user_agent},
+def make_client(settings: Settings) -> NewsClient:
+    """The HTTP client for fetching feeds and article pages, with the settings' limits."""
+    return NewsClient(
+        user_agent=settings.user_agent,
+        guard=AddressGuard(settings.allow_private_urls),
+        request_timeout=settings.fetch_timeout,
+        total_timeout=settings.fetch_total_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
     )
 
 
 def read_source(
-    source: str, client: httpx.Client, *, fetch_full_articles: bool = True
+    source: str, client: NewsClient, *, fetch_full_articles: bool = True
 ) -> SourceBatch:
     """Read every usable article from `source` (an http(s) URL or a file path)."""
     if _is_http(source):
@@ -140,7 +143,7 @@ def _read_bytes(source: str, path: Path) -> bytes:
         raise SourceError(f"Cannot read {source} ({reason}): {_FIX.format(what='path')}") from exc
 
 
-def _read_jsonl(source: str, path: Path, client: httpx.Client, fetch_full: bool) -> SourceBatch:
+def _read_jsonl(source: str, path: Path, client: NewsClient, fetch_full: bool) -> SourceBatch:
     batch = SourceBatch(source, [], [])
     for number, raw in enumerate(_read_bytes(source, path).splitlines(), start=1):
         if not raw.strip():
@@ -187,36 +190,21 @@ def _jsonl_article(raw: bytes) -> Article:
     )
 
 
-def _read_feed_file(source: str, path: Path, client: httpx.Client, fetch_full: bool) -> SourceBatch:
+def _read_feed_file(source: str, path: Path, client: NewsClient, fetch_full: bool) -> SourceBatch:
     return _parse_feed(source, _read_bytes(source, path), client, fetch_full)
 
 
-def _read_url(source: str, client: httpx.Client, fetch_full: bool) -> SourceBatch:
-    response = _get(source, client)
-    content_type = response.headers.get("content-type", "").lower()
-    if _looks_like_feed(content_type, response.content):
+def _read_url(source: str, client: NewsClient, fetch_full: bool) -> SourceBatch:
+    response = fetch(source, client)
+    if _looks_like_feed(response.content_type.lower(), response.content):
         return _parse_feed(source, response.content, client, fetch_full)
-    page = _extract_page(response.content, str(response.url))
+    page = _extract_page(response.content, response.url)
     if page is None:
         raise SourceError(
             f"No article text could be extracted from {source}: check that it is a news "
             "article page or an RSS/Atom feed, or remove it from NEWSRAG_SOURCES."
         )
     return SourceBatch(source, [page], [])
-
-
-def _get(url: str, client: httpx.Client) -> httpx.Response:
-    """GET `url`, translating every failure into a SourceError naming it."""
-    try:
-        response = client.get(url, follow_redirects=True)
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        timed_out = isinstance(exc, httpx.TimeoutException)
-        reason = "timed out" if timed_out else (str(exc) or type(exc).__name__)
-        raise SourceError(f"Cannot read {url} ({reason}): {_FIX.format(what='URL')}") from exc
-    if not response.is_success:
-        reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-        raise SourceError(f"Cannot read {url} ({reason}): {_FIX.format(what='URL')}")
-    return response
 
 
 def _looks_like_feed(content_type: str, body: bytes) -> bool:
@@ -229,7 +217,7 @@ def _looks_like_feed(content_type: str, body: bytes) -> bool:
     return head.startswith("<?xml") and any(start in head for start in _FEED_STARTS)
 
 
-def _parse_feed(source: str, data: bytes, client: httpx.Client, fetch_full: bool) -> SourceBatch:
+def _parse_feed(source: str, data: bytes, client: NewsClient, fetch_full: bool) -> SourceBatch:
     parsed: Any = feedparser.parse(data)
     entries: list[Any] = list(parsed.get("entries") or [])
     if not entries and parsed.get("bozo"):
@@ -293,10 +281,10 @@ def _entry_date(entry: Any) -> datetime | None:
     return datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
 
 
-def _with_full_text(article: Article, client: httpx.Client) -> Article:
+def _with_full_text(article: Article, client: NewsClient) -> Article:
     """The article with its page's text when the page can be fetched and extracted."""
     try:
-        response = _get(article.url, client)
+        response = fetch(article.url, client)
     except SourceError as exc:
         log.debug("keeping the feed summary of %s: %s", article.url, exc)
         return article
@@ -346,5 +334,5 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
 
-_Reader = Callable[[str, Path, httpx.Client, bool], SourceBatch]
+_Reader = Callable[[str, Path, NewsClient, bool], SourceBatch]
 _PATH_READERS: dict[str, _Reader] = {".jsonl": _read_jsonl}

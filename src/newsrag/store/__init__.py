@@ -1,7 +1,8 @@
 """The only package that speaks SQL: PostgreSQL + pgvector behind plain dataclasses."""
 
-from newsrag.store.articles import ArticleStore, IndexInfo, StoreStats
+from newsrag.store.articles import ArticleStore, DeletedArticle, IndexInfo, StoreStats
 from newsrag.store.database import Database, connect, migrate
+from newsrag.store.jobs import IngestJob, JobState, JobTables
 from newsrag.store.runs import RunTables, SourceRun
 from newsrag.store.search import ChunkSearch, Fusion
 from newsrag.store.sessions import SessionTables
@@ -10,8 +11,12 @@ __all__ = [
     "ArticleStore",
     "ChunkSearch",
     "Database",
+    "DeletedArticle",
     "Fusion",
     "IndexInfo",
+    "IngestJob",
+    "JobState",
+    "JobTables",
     "RunTables",
     "SessionTables",
     "SourceRun",

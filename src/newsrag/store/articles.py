@@ -25,6 +25,14 @@ class IndexInfo:
 
 
 @dataclass(frozen=True)
+class DeletedArticle:
+    id: int
+    url: str
+    title: str
+    chunks: int
+
+
+@dataclass(frozen=True)
 class StoreStats:
     articles: int
     chunks: int
@@ -123,6 +131,22 @@ class ArticleStore:
                     ],
                 )
         return "new" if inserted else "updated"
+
+    def delete(
+        self, *, article_id: int | None = None, url: str | None = None
+    ) -> DeletedArticle | None:
+        """Remove the article with this id or URL, and its chunks; None when there is none."""
+        column, value = ("id", article_id) if url is None else ("url", url)
+        with self.db.connection() as conn:
+            row = conn.execute(
+                f"""
+                WITH gone AS (DELETE FROM articles WHERE {column} = %s RETURNING id, url, title)
+                SELECT id, url, title, (SELECT count(*) FROM chunks WHERE article_id = gone.id)
+                FROM gone
+                """,
+                (value,),
+            ).fetchone()
+        return DeletedArticle(*row) if row else None
 
     def categories(self) -> list[str]:
         """Every category an article is in, most used first."""
