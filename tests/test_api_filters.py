@@ -107,6 +107,7 @@ INVALID_FILTERS: list[tuple[str, object, str]] = [
     ("impossible-date", {"to": "2005-02-30"}, "filters.to"),
     ("categories-not-a-list", {"categories": "Sports"}, "filters.categories"),
     ("empty-source", {"sources": [""]}, "filters.sources"),
+    ("nul-in-category", {"categories": ["Sci\u0000ence"]}, "filters.categories"),
 ]
 NOT_AN_OBJECT = pytest.param(["2005-01-01"], "filters", id="filters-not-an-object")
 

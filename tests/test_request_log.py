@@ -149,3 +149,18 @@ def test_an_unmatched_path_is_logged_by_its_template_or_null(
 
     [line] = access_lines(access)
     assert (line["route"], line["status"], line["session"]) == (route, 404, None)
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/api/chat/stream"])
+def test_a_chat_access_line_holds_the_time_of_each_step(
+    client: TestClient, access: pytest.LogCaptureFixture, path: str
+) -> None:
+    response = client.post(path, json={"sessionId": new_id(), "message": FIREFOX_QUESTION})
+
+    assert response.status_code == 200
+    [line] = access_lines(access)
+    timings = line["timings"]
+    assert set(timings) == {"embeddingMs", "retrievalMs", "generationMs"}
+    assert 0 < timings["embeddingMs"] <= timings["retrievalMs"]
+    assert timings["generationMs"] > 0
+    assert timings["retrievalMs"] + timings["generationMs"] <= line["latencyMs"]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from newsrag import timing
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
@@ -138,7 +139,8 @@ class ChatService:
         not covered by the Physics prize), and a question about a result ("Who won ...?") needs
         a sentence reporting it.
         """
-        query = (drafting or self.fallback.drafting()).standalone(question, history)
+        with timing.timed("generation"):
+            query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
         window = parse_time(query, today) if self.time_awareness else None
         wanted = filters or SearchFilters()
@@ -149,13 +151,14 @@ class ChatService:
                 wanted = wanted.within(None, today + timedelta(days=1))
         recent = window is not None and window.recent
         request = SearchRequest(query, self.candidates, wanted, recent, today)
-        chunks = self.retriever.search(request)
-        sources, evidence = select_sources(
-            chunks,
-            self.top_k,
-            per_article=self.chunks_per_article,
-            min_ratio=0.0 if recent else self.min_source_ratio,
-        )
+        with timing.timed("retrieval"):
+            chunks = self.retriever.search(request)
+            sources, evidence = select_sources(
+                chunks,
+                self.top_k,
+                per_article=self.chunks_per_article,
+                min_ratio=0.0 if recent else self.min_source_ratio,
+            )
         best = max((source.score for source in sources), default=0.0)
         only_time = window is not None and not topic_words(query)
         covered = (
@@ -222,7 +225,7 @@ class ChatService:
                 if found.covered
                 else iter([NOT_COVERED])
             )
-            for piece in produced:
+            for piece in timing.measured(produced, "generation"):
                 yield TokenEvent(piece)
                 pieces.append(piece)  # taken by the consumer, which asked for the next event
             answer = self.answer(found, "".join(pieces), drafting)

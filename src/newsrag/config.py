@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     embedding_batch: int = Field(default=32, gt=0, le=1024)
     embedding_concurrency: int = Field(default=4, gt=0, le=64)
     embedding_fallback: Literal["local", "none"] = "local"
+    # ONNX Runtime embedder (NEWSRAG_EMBEDDING_PROVIDER=onnx): fp32 gives the same vectors as
+    # `local`, int8 about twice as fast at cosine ~0.996 to them; 0 threads = one per core.
+    onnx_precision: Literal["fp32", "int8"] = "fp32"
+    onnx_threads: int = Field(default=0, ge=0, le=256)
 
     hf_token: SecretStr | None = Field(
         default=None,

@@ -26,6 +26,7 @@ from newsrag.store import (
     connect,
 )
 from newsrag.store.cache import EmbeddingCache
+from newsrag.timing import TimedEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def build_services(
         fetch_full_articles=settings.fetch_full_articles,
     )
     chat = ChatService(
-        retriever(settings, embedder, db, store),
+        retriever(settings, TimedEmbedder(embedder), db, store),
         generator,
         sessions,
         fallback=create_fallback(settings, embedder, generator),

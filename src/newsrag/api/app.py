@@ -14,7 +14,7 @@ from newsrag.api.errors import UnexpectedErrors, install_error_handlers
 from newsrag.api.limits import BodyLimits, require_json
 from newsrag.api.ratelimit import Clock, RateLimiter, RateLimits
 from newsrag.api.requestlog import RequestLog
-from newsrag.api.routes import admin, chat, health, page, sessions, stream
+from newsrag.api.routes import admin, chat, health, metrics, page, sessions, stream
 from newsrag.config import Settings, get_settings
 from newsrag.refresh import Refresher
 from newsrag.services import Services, build_services
@@ -64,7 +64,7 @@ def create_app(
     )
     app.add_middleware(RequestLog)
     install_error_handlers(app)
-    for module in (chat, stream, sessions, health, admin):
+    for module in (chat, stream, sessions, health, metrics, admin):
         app.include_router(module.router, dependencies=[Depends(require_json)])
     page.install(app)
     return app

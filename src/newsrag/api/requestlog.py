@@ -6,7 +6,10 @@ per request on the `newsrag.access` logger:
 
 `route` is the route's template (`/api/history/{sessionId}`), never the path, which may hold a
 session id; it is null when no route matched. `session` is null when the request names none.
-`status` is null when the client left before an answer was sent.
+`status` is null when the client left before an answer was sent. A chat answer's line also
+holds `"timings": {"embeddingMs", "retrievalMs", "generationMs"}` (the search's time includes the
+query's embedding; generation includes rewriting a follow-up into the search query). The line's
+route, method, status and latency also feed the request histogram of /metrics.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsrag import timing
 from newsrag.api.limits import body_session_id
+from newsrag.metrics import observe_request
 
 log = logging.getLogger("newsrag.access")
 
@@ -66,13 +71,18 @@ class RequestLog:
                 MutableHeaders(scope=message)[HEADER] = rid
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception:
-            status = status or 500
-            raise
-        finally:
-            log.info(json.dumps(access_line(scope, rid, status, started)))
+        with timing.recording() as timings:
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                status = status or 500
+                raise
+            finally:
+                line = access_line(scope, rid, status, started)
+                if timings.measured:
+                    line["timings"] = timings.as_log()
+                log.info(json.dumps(line))
+                observe_request(line["route"], line["method"], status, line["latencyMs"] / 1000)
 
 
 def route_template(scope: Scope) -> str | None:

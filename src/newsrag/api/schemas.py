@@ -22,7 +22,7 @@ MAX_MESSAGE = 5000
 SessionId = Annotated[StrictStr, StringConstraints(pattern=SESSION_ID_PATTERN)]
 
 
-def _no_nul(text: str) -> str:
+def no_nul(text: str) -> str:
     """PostgreSQL text cannot hold NUL: refuse it here rather than fail when storing it."""
     if "\x00" in text:
         raise PydanticCustomError("string_nul", "String must not contain NUL characters")
@@ -32,7 +32,11 @@ def _no_nul(text: str) -> str:
 MessageText = Annotated[
     StrictStr,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
+]
+
+FilterName = Annotated[
+    StrictStr, StringConstraints(min_length=1, max_length=200), AfterValidator(no_nul)
 ]
 
 
@@ -44,12 +48,8 @@ class Filters(BaseModel):
 
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
-    sources: list[Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=50
-    )
-    categories: list[Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=50
-    )
+    sources: list[FilterName] = Field(default_factory=list, max_length=50)
+    categories: list[FilterName] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
     def _ordered(self) -> Filters:

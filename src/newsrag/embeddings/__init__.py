@@ -1,11 +1,13 @@
 """Embedding providers, chosen by NEWSRAG_EMBEDDING_PROVIDER from the `embedders` registry:
-`local` (default, offline), `hf` (Hugging Face Inference Providers), `openai` (compatible APIs)."""
+`local` (default, offline), `onnx` (the same model on ONNX Runtime, offline), `hf` (Hugging Face
+Inference Providers), `openai` (compatible APIs)."""
 
 import logging
 
 from newsrag.config import Settings
 from newsrag.embeddings import hf as _hf  # noqa: F401  (register the built-ins)
 from newsrag.embeddings import local as _local  # noqa: F401
+from newsrag.embeddings import onnx as _onnx  # noqa: F401
 from newsrag.embeddings import openai as _openai  # noqa: F401
 from newsrag.embeddings.base import Embedder, EmbedderState, Vectors, embedders
 from newsrag.embeddings.fallback import FallbackEmbedder

@@ -70,4 +70,28 @@ class Embedder(ABC):
         return vectors
 
 
+class Wrapper(Embedder):
+    """An embedder around another (`inner`) that changes how `embed` is done, not the model:
+    it reports the inner one's name, size, readiness and state, and embeds through its `embed`."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.batch_size = inner.batch_size
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def ready(self) -> bool:
+        return self.inner.ready
+
+    def state(self) -> EmbedderState:
+        return self.inner.state()
+
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        return self.embed(texts)
+
+
 embedders: Registry[Embedder] = Registry("embedding provider", "NEWSRAG_EMBEDDING_PROVIDER")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsrag.embeddings.base import Embedder, EmbedderState, Vectors
+from newsrag.embeddings.base import Embedder, Vectors, Wrapper
 from newsrag.store.cache import EmbeddingCache
 
 
@@ -16,26 +16,10 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-class CachedEmbedder(Embedder):
+class CachedEmbedder(Wrapper):
     def __init__(self, inner: Embedder, cache: EmbeddingCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
-        self.model_name = inner.model_name
-        self.batch_size = inner.batch_size
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def ready(self) -> bool:
-        return self.inner.ready
-
-    def state(self) -> EmbedderState:
-        return self.inner.state()
-
-    def embed_batch(self, texts: Sequence[str]) -> Vectors:
-        return self.embed(texts)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from newsrag.errors import ProviderError
 from newsrag.generation.base import Generator
+from newsrag.metrics import PROVIDER_ERRORS
 from newsrag.models import Message
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.query import standalone_query
@@ -106,6 +107,7 @@ class Drafting:
             self.policy.recovered()
 
     def _fail(self, error: ProviderError) -> None:
+        PROVIDER_ERRORS.labels("generator", error.code).inc()
         if self.policy.fallback is None:
             raise error
         self.failure = error

@@ -12,6 +12,7 @@ from newsrag.errors import InvalidInput, NewsragError
 from newsrag.ingest.chunking import chunk_article
 from newsrag.ingest.fetch import NewsClient
 from newsrag.ingest.sources import read_source
+from newsrag.metrics import count_ingest
 from newsrag.models import Article, Chunk, IngestReport
 from newsrag.store import ArticleStore, RunTables
 
@@ -76,6 +77,7 @@ class Ingestor:
             for error in batch.errors:
                 log.warning("skipped an item of %s: %s", source, error)
             self.runs.record(source, report)
+            count_ingest(report)
             outcomes.append(SourceOutcome(source, report))
         return outcomes
 

@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,18 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "newsrag"
 MIGRATION_LOCK = 7_201_001
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Seconds a request waits for a pooled connection (`pool`), and `down` once the database
+    is known down; `reconnect`: the pool gives up a reconnection after so long (its backoff
+    would otherwise grow to minutes, and a restarted server would wait that long), and the next
+    request starts a fresh one."""
+
+    pool: float = 10.0
+    down: float = 2.0
+    reconnect: float = 5.0
 
 
 def start_embedded(data_dir: Path) -> str:
@@ -97,10 +110,15 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 class Database:
     """A pool of connections to one PostgreSQL database with the newsrag schema."""
 
-    def __init__(self, uri: str, *, embedded: bool, max_size: int = 10) -> None:
+    def __init__(
+        self, uri: str, *, embedded: bool, max_size: int = 10, waits: Waits = Waits()
+    ) -> None:
         self.uri = uri
+        self.waits = waits
         self.embedded = embedded
         self.display_uri = mask_url(uri)
+        # Set when the pool gave up reconnecting, cleared by the next connection it hands out.
+        self.down = False
         migrate(uri)
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             uri,
@@ -109,15 +127,20 @@ class Database:
             configure=_configure,
             check=ConnectionPool.check_connection,
             open=False,
-            timeout=10,
+            timeout=waits.pool,
+            reconnect_timeout=waits.reconnect,
+            reconnect_failed=self._reconnect_failed,
         )
         self.pool.open(wait=True, timeout=15)
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection in a transaction that commits on success, rolls back on error."""
+        """A pooled connection in a transaction that commits on success, rolls back on error.
+
+        While the database is down a request waits `waits.down` seconds, not `waits.pool`."""
         try:
-            with self.pool.connection() as conn:
+            with self.pool.connection(timeout=self.waits.down if self.down else None) as conn:
+                self.down = False
                 yield conn
         except PoolTimeout as exc:
             raise StorageError(
@@ -134,6 +157,10 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+    def _reconnect_failed(self, pool: ConnectionPool[Any]) -> None:
+        log.warning("the database at %s is not answering; retrying on demand", self.display_uri)
+        self.down = True
 
 
 def connect(database_url: str | None, data_dir: Path) -> Database:

