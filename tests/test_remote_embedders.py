@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from prometheus_client import REGISTRY
 
 from newsrag.errors import (
     PermissionDenied,
@@ -293,3 +294,15 @@ def test_permanent_failures_are_raised_at_once(error: ProviderError) -> None:
 
     assert fake.sleeps == []
     assert call.calls == 1
+
+
+def test_a_refused_token_is_counted_in_the_provider_error_metric(server: ProviderServer) -> None:
+    labels = {"kind": "embedder", "code": "permission_denied"}
+    before = REGISTRY.get_sample_value("newsrag_provider_errors_total", labels) or 0.0
+    server.always(forbidden())
+
+    with pytest.raises(ProviderError) as caught:
+        remote_embedder("hf", server.url).embed(TEXTS)
+
+    assert caught.value.code == "permission_denied"
+    assert REGISTRY.get_sample_value("newsrag_provider_errors_total", labels) == before + 1

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from newsrag.embeddings.base import Embedder, Vectors
-from newsrag.errors import BadProviderResponse
+from newsrag.errors import BadProviderResponse, ProviderError
+from newsrag.metrics import PROVIDER_ERRORS
 from newsrag.providers.diagnosis import Endpoint
 from newsrag.providers.retry import with_retries
 
@@ -51,10 +52,14 @@ class RemoteEmbedder(Embedder):
         """Send one batch; return the decoded answer. Failures raise ProviderError."""
 
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
-        answer = with_retries(
-            lambda: self.request(texts), retries=self.retries, budget=self.retry_budget
-        )
-        return self.checked(answer, len(texts))
+        try:
+            answer = with_retries(
+                lambda: self.request(texts), retries=self.retries, budget=self.retry_budget
+            )
+            return self.checked(answer, len(texts))
+        except ProviderError as error:
+            PROVIDER_ERRORS.labels("embedder", error.code).inc()
+            raise
 
     def map_batches(self, batches: Sequence[Sequence[str]]) -> list[Vectors]:
         if len(batches) == 1 or self.concurrency == 1:
