@@ -30,6 +30,8 @@ WIKINEWS = SHARED / "wikinews_en.jsonl"
 FEEDS = SHARED / "feeds"
 CORPUS_SIZE = 60
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+# The default embedder's ONNX export, made once for the whole run (not once per data dir).
+ONNX_DIR = Path(tempfile.mkdtemp(prefix="newsrag-test-onnx-"))
 
 
 def wikinews_rows(limit: int | None = None) -> list[dict[str, object]]:
@@ -66,6 +68,13 @@ class FakeEmbedder(Embedder):
                 digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
                 out[row, int.from_bytes(digest, "little") % self._dimension] += 1.0
         return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_export_dir() -> Iterator[Path]:
+    """ONNX_DIR, removed after the run."""
+    yield ONNX_DIR
+    shutil.rmtree(ONNX_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +121,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "refresh_minutes": 0,
         "redis_url": None,
         "fetch_full_articles": False,
+        "onnx_dir": ONNX_DIR,
         # Tests of other behaviours share one client address: rate limits are tested on their own.
         "rate_limit_per_client": 0,
         "rate_limit_per_session": 0,

@@ -20,7 +20,7 @@ from psycopg import sql
 import newsrag.cli.ask as ask_command
 from newsrag.models import Answer, Source
 from newsrag.store.database import EMBEDDED_DATABASE
-from tests.conftest import wikinews_rows, write_jsonl
+from tests.conftest import ONNX_DIR, wikinews_rows, write_jsonl
 
 pytestmark = pytest.mark.model
 
@@ -49,6 +49,7 @@ def run(workdir: Path, database_url: str, *args: str) -> Run:
     env.update(
         DATABASE_URL=database_url,
         NEWSRAG_DATA_DIR=str(workdir / "data"),
+        NEWSRAG_ONNX_DIR=str(ONNX_DIR),
         NEWSRAG_SOURCES="",
         NEWSRAG_REFRESH_MINUTES="0",
     )

@@ -10,7 +10,7 @@ def test_defaults_need_no_token_and_no_server() -> None:
     settings = Settings(_env_file=None)
     assert settings.database_url is None
     assert settings.redis_url is None
-    assert settings.embedding_provider == "local"
+    assert settings.embedding_provider == "onnx"
     assert settings.generator == "extractive"
     assert settings.port == 3000
     assert settings.session_ttl == 1800

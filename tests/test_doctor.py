@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from newsrag.doctor import Check, run_checks
-from tests.conftest import REDIS_TEST_URL, make_settings
+from tests.conftest import ONNX_DIR, REDIS_TEST_URL, make_settings
 from tests.provider_helpers import HF_TOKEN as TOKEN
 from tests.provider_helpers import (
     remote_values,
@@ -23,9 +23,9 @@ def test_the_embedded_defaults_pass_every_check(fresh_uri: str, tmp_path: Path) 
     checks = by_component(run_checks(make_settings(fresh_uri, tmp_path), tmp_path / ".env"))
 
     assert all(check.ok for check in checks.values()), checks
-    assert list(checks) == ["settings", "database", "embeddings (local)", "generator"]
+    assert list(checks) == ["settings", "database", "embeddings (onnx)", "generator"]
     assert "pgvector 0.8" in checks["database"].detail
-    assert "384 dimensions" in checks["embeddings (local)"].detail
+    assert "384 dimensions" in checks["embeddings (onnx)"].detail
 
 
 def test_settings_are_listed_with_tokens_masked(
@@ -90,6 +90,7 @@ def test_doctor_exits_1_and_names_the_broken_database(tmp_path: Path) -> None:
         **os.environ,
         "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x",
         "NEWSRAG_DATA_DIR": str(tmp_path),
+        "NEWSRAG_ONNX_DIR": str(ONNX_DIR),
         "COLUMNS": "200",
     }
     done = subprocess.run(

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from newsrag.cli import app
 from newsrag.config import get_settings
-from tests.conftest import write_jsonl
+from tests.conftest import ONNX_DIR, write_jsonl
 
 pytestmark = pytest.mark.model
 
@@ -68,6 +68,7 @@ def settings_env(database_url: str, data_dir: Path) -> dict[str, str]:
         "NEWSRAG_DATABASE_URL": database_url,
         "DATABASE_URL": database_url,
         "NEWSRAG_DATA_DIR": str(data_dir),
+        "NEWSRAG_ONNX_DIR": str(ONNX_DIR),
         "NEWSRAG_SOURCES": "",
         "NEWSRAG_REFRESH_MINUTES": "0",
     }

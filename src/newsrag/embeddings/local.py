@@ -55,6 +55,13 @@ class LocalEmbedder(Embedder):
     def dimension(self) -> int:
         return int(self._load().get_sentence_embedding_dimension())
 
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """All texts in one call: sentence-transformers sorts them by length across the whole
+        input before batching (a third faster than batches in input order)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.embed_batch(texts)
+
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
         # No lock here: a chat's question is not queued behind a background ingest's batch.
         vectors = self._load().encode(

@@ -204,7 +204,7 @@ def _mean_pooled(hidden: Any, mask: Any) -> Vectors:
 @embedders.register("onnx")
 def _onnx(settings: Settings) -> Embedder:
     return OnnxEmbedder(
-        settings.data_dir / "onnx",
+        settings.onnx_dir or settings.data_dir / "onnx",
         precision=settings.onnx_precision,
         batch_size=settings.embedding_batch,
         threads=settings.onnx_threads,
