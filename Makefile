@@ -6,7 +6,7 @@ NEWSRAG := $(BIN)/newsrag
 # The shared real-news snapshot, ingested by `make run` when it is present beside the project.
 DEMO_DATA := $(wildcard ../shared/data/wikinews_en.jsonl)
 
-.PHONY: install install-test install-local-llm run test test-local-llm lint clean
+.PHONY: install install-test install-local-llm run test test-local-llm lint bench clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,10 @@ test: lint
 	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
 	$(MAKE) test-local-llm
+
+# Issue 8's speed benchmarks (embedding, retrieval at scale, chat under load), then one table.
+bench: install-test
+	$(BIN)/python benchmarks/run_all.py
 
 # A separate step: the default install has no llama.cpp; this one adds it and runs a real model.
 test-local-llm: install-test

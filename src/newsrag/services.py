@@ -21,6 +21,7 @@ from newsrag.store import (
     ChunkSearch,
     Database,
     Fusion,
+    HnswScan,
     JobTables,
     RunTables,
     connect,
@@ -102,7 +103,7 @@ def retriever(
 ) -> HybridRetriever:
     return HybridRetriever(
         embedder,
-        ChunkSearch(db),
+        ChunkSearch(db, HnswScan(ef_search=settings.hnsw_ef_search)),
         store.categories,
         mode=settings.retrieval_mode,
         fusion=Fusion(

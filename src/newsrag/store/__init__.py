@@ -4,7 +4,7 @@ from newsrag.store.articles import ArticleStore, DeletedArticle, IndexInfo, Stor
 from newsrag.store.database import Database, connect, migrate
 from newsrag.store.jobs import IngestJob, JobState, JobTables
 from newsrag.store.runs import RunTables, SourceRun
-from newsrag.store.search import ChunkSearch, Fusion
+from newsrag.store.search import ChunkSearch, Fusion, HnswScan
 from newsrag.store.sessions import SessionTables
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Database",
     "DeletedArticle",
     "Fusion",
+    "HnswScan",
     "IndexInfo",
     "IngestJob",
     "JobState",

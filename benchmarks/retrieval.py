@@ -1,0 +1,266 @@
+"""Hybrid retrieval at 10k, 100k and 1M chunks: load, index build and query latency/recall.
+
+    .venv/bin/python benchmarks/retrieval.py [--sizes 10000,100000,1000000] [--queries 40]
+
+Starts its own PostgreSQL 18 + pgvector (scripts/faultlib.py), fills it with the real Wikinews
+chunks of ../shared/data embedded once and replicated (benchmarks/retrieval_data.py), and at
+each size reports the binary COPY throughput, the GIN and HNSW build times (indexes built after
+loading), and p50/p95 latency of newsrag's own `ChunkSearch.hybrid` on the dev set's questions
+(embedded by the same model, full-text part as HybridRetriever builds it): with the HNSW index
+and with an exact scan (index scans off: sequential scan and sort), without and with a 1-year
+publication window. Recall@10 is that of the dense part alone (`text_k=0`, 10 results) with
+the index against the exact scan. Latencies are also given as a ratio of the exact scan's in the
+same run. At the largest size, hnsw.ef_search and the iterative-scan mode are swept.
+Target (issue 8): at 1M chunks, the filtered hybrid query p50 <= 20 ms at recall@10 >= 0.95.
+The last line is `retrieval_<size>_filtered_p50_ms <x> recall_at_10 <r>` for the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+from retrieval_data import ROOT, Corpus, Index, Load, Store, read_corpus
+
+from newsrag.config import Settings
+from newsrag.embeddings import create_embedder
+from newsrag.embeddings.base import Vectors
+from newsrag.models import SearchFilters
+from newsrag.retrieval.search import text_query
+from newsrag.store import ChunkSearch, Database, Fusion, HnswScan
+
+WINDOW = SearchFilters(start=date(2012, 1, 1), end=date(2013, 1, 1))
+NO_FILTER = SearchFilters()
+BOTH = (False, True)
+SWEEP_EF = (40, 100, 200, 400, 1000)
+QUESTIONS = [
+    json.loads(line)["question"]
+    for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip() and "turns" not in line
+]
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    vector: Vectors
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: list[float]
+    found: list[list[int]]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One size: hybrid and dense-only timings with the index and exact, per filter."""
+
+    size: int
+    load: Load
+    selectivity: float
+    hybrid: dict[tuple[bool, bool], Timing]  # (filtered, exact)
+    dense: dict[tuple[bool, bool], Timing]
+
+    def recall(self, filtered: bool) -> float:
+        return recall(self.dense[filtered, False], self.dense[filtered, True])
+
+
+def timed(search: ChunkSearch, queries: list[Query], filters: SearchFilters, text: bool) -> Timing:
+    """Each query once after a warm-up of the first few: the hybrid search as newsrag runs it
+    (`text`), or its dense part alone, 10 results."""
+    fusion = Fusion() if text else Fusion(text_k=0)
+    limit = fusion.dense_k + fusion.text_k if text else 10
+
+    def one(query: Query) -> list[int]:
+        words = text_query(query.text) if text else ""
+        found = search.hybrid(query.vector, words, fusion, filters, limit)
+        return [chunk.chunk_id for chunk in found]
+
+    for query in queries[:3]:
+        one(query)
+    seconds: list[float] = []
+    found: list[list[int]] = []
+    for query in queries:
+        started = time.perf_counter()
+        found.append(one(query))
+        seconds.append(time.perf_counter() - started)
+    return Timing(seconds, found)
+
+
+def recall(approximate: Timing, exact: Timing) -> float:
+    hits = [
+        len(set(a[:10]) & set(e[:10])) / max(1, len(e[:10]))
+        for a, e in zip(approximate.found, exact.found, strict=True)
+    ]
+    return statistics.mean(hits)
+
+
+def exact_scans(db: Database, on: bool) -> None:
+    """Index scans off (exact: sequential scan and sort) on the pool's only connection."""
+    with db.connection() as conn:
+        conn.execute(f"SET enable_indexscan = {'off' if on else 'on'}")
+
+
+def measure(store: Store, size: int, load: Load, queries: list[Query]) -> Measure:
+    db = Database(store.server.uri, embedded=False, max_size=1)
+    try:
+        search = ChunkSearch(db)
+        hybrid: dict[tuple[bool, bool], Timing] = {}
+        dense: dict[tuple[bool, bool], Timing] = {}
+        for exact in (False, True):
+            exact_scans(db, exact)
+            for filtered in (False, True):
+                filters = WINDOW if filtered else NO_FILTER
+                hybrid[filtered, exact] = timed(search, queries, filters, text=True)
+                dense[filtered, exact] = timed(search, queries, filters, text=False)
+        exact_scans(db, False)
+    finally:
+        db.close()
+    within = sum(1 for day in store.dates if _in_window(day))
+    return Measure(size, load, within / len(store.dates), hybrid, dense)
+
+
+def _in_window(day: datetime) -> bool:
+    assert WINDOW.start is not None and WINDOW.end is not None
+    start = datetime.combine(WINDOW.start, datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(WINDOW.end, datetime.min.time(), tzinfo=UTC)
+    return start <= day < end
+
+
+@dataclass(frozen=True)
+class Tuned:
+    """The dense part under one HNSW scan, without and with the window (`filtered`)."""
+
+    scan: HnswScan
+    dense: dict[bool, Timing]
+    recall: dict[bool, float]
+
+
+def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
+    """The dense part (the only one an HNSW scan changes) under each ef_search and iterative
+    mode, with its recall@10 against the exact scans of `m`."""
+    scans = [HnswScan(ef_search=ef) for ef in SWEEP_EF]
+    scans += [HnswScan(ef_search=ef, iterative="strict_order") for ef in SWEEP_EF[::2]]
+    db = Database(store.server.uri, embedded=False, max_size=1)
+    try:
+        results = []
+        for scan in scans:
+            search = ChunkSearch(db, scan)
+            dense = {f: timed(search, queries, WINDOW if f else NO_FILTER, False) for f in BOTH}
+            found = {f: recall(dense[f], m.dense[f, True]) for f in BOTH}
+            results.append(Tuned(scan, dense, found))
+    finally:
+        db.close()
+    return results
+
+
+def size_table(measures: list[Measure]) -> list[str]:
+    lines = [
+        "| chunks | COPY rows/s | GIN build s | HNSW build s | in window "
+        "| hybrid p50/p95 ms (exact) | ratio | filtered hybrid p50/p95 ms (exact) | ratio "
+        "| dense p50 ms (exact) | filtered dense p50 ms (exact) "
+        "| recall@10 | filtered recall@10 |",
+        "|---:|---:|---:|---:|---:|---|---:|---|---:|---|---|---:|---:|",
+    ]
+    for m in measures:
+        cells = [
+            f"{m.size:,}",
+            f"{m.load.rows_per_second:,.0f}",
+            f"{m.load.gin_seconds:.1f}",
+            f"{m.load.hnsw_seconds:.1f}",
+            f"{m.selectivity:.3f}",
+        ]
+        for filtered in (False, True):
+            index, exact = m.hybrid[filtered, False], m.hybrid[filtered, True]
+            cells.append(f"{index.p50:.1f}/{index.p95:.1f} ({exact.p50:.1f}/{exact.p95:.1f})")
+            cells.append(f"{index.p50 / exact.p50:.2f}")
+        for filtered in (False, True):
+            index, exact = m.dense[filtered, False], m.dense[filtered, True]
+            cells.append(f"{index.p50:.1f} ({exact.p50:.1f})")
+        cells += [f"{m.recall(False):.3f}", f"{m.recall(True):.3f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def sweep_table(m: Measure, tuned: list[Tuned]) -> list[str]:
+    """Each scan's dense part, as a ratio of the exact scan's latency in the same run."""
+    lines = [
+        f"| {m.size:,} chunks, dense part | p50/p95 ms | ratio to exact | recall@10 "
+        "| 1-year window p50/p95 ms | ratio to exact | recall@10 |",
+        "|---|---|---:|---:|---|---:|---:|",
+    ]
+    for t in tuned:
+        cells = [f"ef_search {max(t.scan.ef_search, 2 * Fusion.dense_k)}, {t.scan.iterative}"]
+        for filtered in (False, True):
+            dense, exact = t.dense[filtered], m.dense[filtered, True]
+            cells.append(f"{dense.p50:.1f}/{dense.p95:.1f}")
+            cells.append(f"{dense.p50 / exact.p50:.3f}")
+            cells.append(f"{t.recall[filtered]:.3f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=20, help="dev questions asked")
+    parser.add_argument("--m", type=int, default=Index.m)
+    parser.add_argument("--ef-construction", type=int, default=Index.ef_construction)
+    parser.add_argument("--embedder", default="onnx", help="NEWSRAG_EMBEDDING_PROVIDER")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    index = Index(args.m, args.ef_construction)
+    settings = Settings(embedding_provider=args.embedder)
+    started = time.perf_counter()
+    corpus: Corpus = read_corpus(settings)
+    texts = QUESTIONS[: args.queries]
+    vectors = create_embedder(settings).embed(texts)
+    queries = [Query(text, np.asarray(v)) for text, v in zip(texts, vectors, strict=True)]
+    print(f"embedded {len(corpus.chunks)} chunks, {len(queries)} questions", flush=True)
+    print(f"in {time.perf_counter() - started:.0f} s; index {index}", flush=True)
+    measures: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="newsrag-retrieval-") as folder:
+        store = Store(Path(folder), corpus)
+        try:
+            store.open()
+            for size in sizes:
+                load = store.grow(size, index)
+                log = f"{size:,}: copy {load.copy_seconds:.1f} s, hnsw {load.hnsw_seconds:.1f} s"
+                print(log, flush=True)
+                measures.append(measure(store, size, load, queries))
+                print("\n".join(size_table(measures[-1:])[2:]), flush=True)
+            tuned = sweep(store, queries, measures[-1])
+        finally:
+            store.close()
+    last = measures[-1]
+    print()
+    print("\n".join(size_table(measures)))
+    print()
+    print("\n".join(sweep_table(last, tuned)))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    name = f"{last.size // 1000}k" if last.size < 1_000_000 else f"{last.size // 1_000_000}m"
+    print(
+        f"retrieval_{name}_filtered_p50_ms {last.hybrid[True, False].p50:.1f} "
+        f"recall_at_10 {last.recall(True):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
