@@ -20,6 +20,7 @@ from newsrag.errors import InvalidInput
 
 MAX_BODY_BYTES = 64 * 1024
 BODY_KEY = "newsrag.body"
+SESSION_KEY = "newsrag.session_id"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 SESSION_ID = re.compile(SESSION_ID_PATTERN)
 
@@ -119,8 +120,15 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def body_session_id(scope: Scope) -> str | None:
-    """The well-formed `sessionId` of a JSON object body read by BodyLimits, if it has one."""
-    body: bytes = scope.get(BODY_KEY, b"")
+    """The well-formed `sessionId` of a JSON object body read by BodyLimits, if it has one;
+    parsed once per request, for the rate limits and the access log alike."""
+    if SESSION_KEY not in scope:
+        scope[SESSION_KEY] = _session_id(scope.get(BODY_KEY, b""))
+    found: str | None = scope[SESSION_KEY]
+    return found
+
+
+def _session_id(body: bytes) -> str | None:
     if not body:
         return None
     try:

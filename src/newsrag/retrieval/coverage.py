@@ -40,20 +40,31 @@ def missing_terms(question: str, evidence: Sequence[Evidence]) -> list[str]:
     """The question's specific terms found nowhere in the evidence: its text, titles, outlets,
     categories and publication month and year. A term matches a word that starts with its
     first STEM letters ("Kenyan" matches "Kenya")."""
-    words: set[str] = set()
+    contexts = []
     for item in evidence:
         chunk = item.chunk
         when = f"{chunk.published_at:%B %Y}" if chunk.published_at else ""
-        context = " ".join((chunk.title, chunk.text, chunk.source, *chunk.categories, when))
-        words.update(_WORD.findall(context.lower()))
-    return [term for term in specific_terms(question) if not _holds(term, words)]
+        contexts.append(" ".join((chunk.title, chunk.text, chunk.source, *chunk.categories, when)))
+    held = Vocabulary.of(*contexts)
+    return [term for term in specific_terms(question) if not held.holds(term)]
 
 
-def _holds(term: str, words: set[str]) -> bool:
-    """Whether `words` hold the term, or a word starting with its first STEM letters."""
-    return term in words or (
-        len(term) >= STEM and any(word.startswith(term[:STEM]) for word in words)
-    )
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of some texts, and their first STEM letters."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, *texts: str) -> Vocabulary:
+        words = frozenset(word for text in texts for word in _WORD.findall(text.lower()))
+        return cls(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
+
+    def holds(self, term: str) -> bool:
+        """Whether the term is one of the words, or a word starts with its first STEM letters
+        ("Kenyan" matches "Kenya")."""
+        return term in self.words or (len(term) >= STEM and term[:STEM] in self.stems)
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,8 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
         return False
     asked = _Asked.of(clause, outcome)
     for item in evidence:
-        article = set(_WORD.findall(f"{item.chunk.title} {item.chunk.text}".lower()))
-        if not all(_holds(name, article) for name in asked.names):
+        article = Vocabulary.of(item.chunk.title, item.chunk.text)
+        if not all(article.holds(name) for name in asked.names):
             continue
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
@@ -155,10 +166,10 @@ class _Asked:
         stated_years = set(_YEAR.findall(statement))
         if self.years and stated_years and not stated_years & self.years:
             return False
-        near = set(_WORD.findall(f"{before} {statement}".lower()))
-        around = near | set(_WORD.findall(title.lower()))
-        return (not self.names or any(_holds(name, near) for name in self.names)) and (
-            not self.words or any(_holds(word, around) for word in self.words)
+        near = Vocabulary.of(before, statement)
+        around = Vocabulary.of(before, statement, title)
+        return (not self.names or any(near.holds(name) for name in self.names)) and (
+            not self.words or any(around.holds(word) for word in self.words)
         )
 
 
