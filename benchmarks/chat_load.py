@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,14 +28,20 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from faultlib import NEWSRAG, WIKINEWS, LocalPostgres, free_port, newsrag_env  # noqa: E402
+from faultlib import (  # noqa: E402
+    NEWSRAG,
+    WIKINEWS,
+    LocalPostgres,
+    dev_questions,
+    free_port,
+    newsrag_env,
+    p50,
+    p95,
+    wait_healthy,
+)
 
 LEVELS = (1, 10, 50)
-QUESTIONS = [
-    json.loads(line)["question"]
-    for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    if line.strip() and "turns" not in line
-]
+QUESTIONS = dev_questions()
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,11 @@ class Level:
 
     @property
     def p50(self) -> float:
-        return statistics.median(self.latencies)
+        return p50(self.latencies)
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[int(0.95 * (len(ordered) - 1))]
+        return p95(self.latencies)
 
 
 async def client_run(client: httpx.AsyncClient, number: int, count: int) -> tuple[list[float], int]:
@@ -89,21 +92,7 @@ def health_p50(base: str, count: int = 50) -> float:
             started = time.perf_counter()
             client.get("/health")
             times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def cold_start(base: str, server: subprocess.Popen[bytes], limit: float = 120) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < limit:
-        if server.poll() is not None:
-            raise SystemExit(f"newsrag serve exited with {server.returncode}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"newsrag serve was not healthy within {limit:.0f} s")
+    return p50(times)
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -136,7 +125,7 @@ def main() -> int:
             subprocess.run(ingest, env=env, check=True, capture_output=True)
             serve = [str(NEWSRAG), "serve", "--port", str(port)]
             server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
-            started = cold_start(base, server)
+            started = wait_healthy(base, server)
             floor = health_p50(base)
             levels = [asyncio.run(level(base, clients, args.requests)) for clients in LEVELS]
             rss = peak_rss_mib(server.pid)

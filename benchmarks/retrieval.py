@@ -18,8 +18,8 @@ The last line is `retrieval_<size>_filtered_p50_ms <x> recall_at_10 <r>` for the
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -27,7 +27,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
-from retrieval_data import ROOT, Corpus, Index, Load, Store, read_corpus
 
 from newsrag.config import Settings
 from newsrag.embeddings import create_embedder
@@ -36,15 +35,16 @@ from newsrag.models import SearchFilters
 from newsrag.retrieval.search import text_query
 from newsrag.store import ChunkSearch, Database, Fusion, HnswScan
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from faultlib import dev_questions, p50, p95
+from retrieval_data import Corpus, Index, Load, Store, read_corpus
+
 WINDOW = SearchFilters(start=date(2012, 1, 1), end=date(2013, 1, 1))
 NO_FILTER = SearchFilters()
 BOTH = (False, True)
 SWEEP_EF = (40, 100, 200, 400, 1000)
-QUESTIONS = [
-    json.loads(line)["question"]
-    for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    if line.strip() and "turns" not in line
-]
+QUESTIONS = dev_questions()
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,11 @@ class Timing:
 
     @property
     def p50(self) -> float:
-        return statistics.median(self.seconds) * 1000
+        return p50(self.seconds) * 1000
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.seconds)
-        return ordered[int(0.95 * (len(ordered) - 1))] * 1000
+        return p95(self.seconds) * 1000
 
 
 @dataclass(frozen=True)

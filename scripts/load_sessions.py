@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,16 @@ from pathlib import Path
 
 import httpx
 import redis
-from faultlib import NEWSRAG, WIKINEWS, LocalPostgres, free_port, newsrag_env
+from faultlib import (
+    NEWSRAG,
+    WIKINEWS,
+    LocalPostgres,
+    free_port,
+    newsrag_env,
+    p50,
+    p95,
+    wait_healthy,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 QUESTIONS = (
@@ -53,12 +61,9 @@ class Tally:
         self.seconds.append(seconds)
 
     def line(self, name: str) -> str:
-        ordered = sorted(self.seconds)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
-        median = statistics.median(ordered) if ordered else 0.0
         return (
             f"{name}: {sum(self.statuses.values())} requests, statuses {dict(self.statuses)}, "
-            f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            f"p50 {p50(self.seconds) * 1000:.0f} ms, p95 {p95(self.seconds) * 1000:.0f} ms"
         )
 
 
@@ -135,20 +140,6 @@ async def run_load(base: str, sessions: int, count: int, same: int) -> list[str]
         return problems
 
 
-def wait_healthy(base: str, server: subprocess.Popen[bytes], seconds: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        if server.poll() is not None:
-            raise SystemExit(f"newsrag serve exited with {server.returncode}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"newsrag serve was not healthy within {seconds:.0f} s")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
@@ -173,7 +164,7 @@ def main() -> int:
         try:
             subprocess.run(ingest, env=env, check=True, capture_output=True)
             server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
-            ready = wait_healthy(base, server, 120)
+            ready = wait_healthy(base, server, 120, step=0.5)
             print(f"newsrag serve --workers {args.workers}: healthy after {ready:.1f} s")
             problems = asyncio.run(run_load(base, args.sessions, args.messages, args.same))
         finally:
