@@ -4,11 +4,10 @@ from a loopback server, and deleting articles with their chunks from the real Po
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from newsrag.ingest.jobs import STOPPED
 from newsrag.services import Services, build_services
 from tests.api_helpers import assert_error
 from tests.conftest import FEEDS, FakeEmbedder, article, make_settings
+from tests.loopback import serving
 
 TOKEN = "adm-7f3c9e1b5d2a4f6e8c0b"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -49,23 +49,10 @@ class _Feeds(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def server_bind(self) -> None:  # skip HTTPServer's getfqdn() (slow without DNS)
-        self.socket.bind(self.server_address)
-        self.server_name, self.server_port = "127.0.0.1", self.socket.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def feeds() -> Iterator[str]:
-    httpd = _Server(("127.0.0.1", 0), _Feeds)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(_Feeds) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ process or shared through the real Redis by two app instances, and 503 when that
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +48,20 @@ def address() -> str:
     return f"client-{new_id()}"
 
 
-def limited_app(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock, **limits: object
-) -> FastAPI:
-    values: dict[str, object] = {"rate_limit_per_client": 0, "rate_limit_per_session": 0}
-    values.update(limits)
-    settings = make_settings(corpus_uri, tmp_path, **values)
-    return create_app(settings, api_services, clock=clock)
+Limited = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def limited(api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock) -> Limited:
+    """An app on the test corpus with these limits (both off unless given), on the test clock."""
+
+    def build(**limits: object) -> FastAPI:
+        values: dict[str, object] = {"rate_limit_per_client": 0, "rate_limit_per_session": 0}
+        values.update(limits)
+        settings = make_settings(corpus_uri, tmp_path, **values)
+        return create_app(settings, api_services, clock=clock)
+
+    return build
 
 
 def history_status(client: TestClient) -> int:
@@ -73,13 +80,9 @@ def assert_429(response: Any, code: str, retry_after: str, naming: str) -> None:
 
 
 def test_a_client_past_its_burst_gets_a_429_with_retry_after(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock, address: str
+    limited: Limited, clock: Clock, address: str
 ) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+    app = limited(
         rate_limit_per_client=6,
         rate_limit_client_burst=3,
     )
@@ -92,13 +95,9 @@ def test_a_client_past_its_burst_gets_a_429_with_retry_after(
 
 
 def test_a_client_bucket_refills_at_the_configured_rate(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock, address: str
+    limited: Limited, clock: Clock, address: str
 ) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+    app = limited(
         rate_limit_per_client=6,
         rate_limit_client_burst=1,
     )
@@ -114,14 +113,8 @@ def test_a_client_bucket_refills_at_the_configured_rate(
     assert on_time == 404
 
 
-def test_each_client_address_has_its_own_bucket(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock
-) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+def test_each_client_address_has_its_own_bucket(limited: Limited, clock: Clock) -> None:
+    app = limited(
         rate_limit_per_client=1,
         rate_limit_client_burst=1,
     )
@@ -133,14 +126,8 @@ def test_each_client_address_has_its_own_bucket(
     assert statuses == [404, 429, 404]
 
 
-def test_health_and_the_page_are_not_limited(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock, address: str
-) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+def test_health_and_the_page_are_not_limited(limited: Limited, clock: Clock, address: str) -> None:
+    app = limited(
         rate_limit_per_client=1,
         rate_limit_client_burst=1,
     )
@@ -153,14 +140,8 @@ def test_health_and_the_page_are_not_limited(
     assert (used, health, page, refused) == (404, [200, 200, 200], [200, 200], 429)
 
 
-def test_zero_a_minute_turns_the_limits_off(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock
-) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+def test_zero_a_minute_turns_the_limits_off(limited: Limited, clock: Clock) -> None:
+    app = limited(
         rate_limit_per_client=0,
         rate_limit_client_burst=1,
         rate_limit_per_session=0,
@@ -176,13 +157,9 @@ def test_zero_a_minute_turns_the_limits_off(
 
 
 def test_a_session_past_its_burst_gets_a_429_on_both_chat_endpoints_and_nothing_is_stored(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock
+    limited: Limited, clock: Clock
 ) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+    app = limited(
         rate_limit_per_session=3,
         rate_limit_session_burst=2,
     )
@@ -216,20 +193,14 @@ def test_redis() -> Iterator[redis.Redis[bytes]]:
 
 
 def test_two_apps_sharing_redis_share_a_client_bucket(
-    api_services: Services,
-    corpus_uri: str,
-    tmp_path: Path,
+    limited: Limited,
     clock: Clock,
     address: str,
     test_redis: redis.Redis[bytes],
 ) -> None:
     limits = {"redis_url": REDIS_TEST_URL, "rate_limit_per_client": 60}
-    first_app = limited_app(
-        api_services, corpus_uri, tmp_path, clock, rate_limit_client_burst=2, **limits
-    )
-    second_app = limited_app(
-        api_services, corpus_uri, tmp_path, clock, rate_limit_client_burst=2, **limits
-    )
+    first_app = limited(rate_limit_client_burst=2, **limits)
+    second_app = limited(rate_limit_client_burst=2, **limits)
     try:
         with (
             TestClient(first_app, client=(address, 1)) as first,
@@ -252,20 +223,14 @@ def test_two_apps_sharing_redis_share_a_client_bucket(
 
 
 def test_a_session_bucket_in_redis_is_shared_by_two_apps(
-    api_services: Services,
-    corpus_uri: str,
-    tmp_path: Path,
+    limited: Limited,
     clock: Clock,
     test_redis: redis.Redis[bytes],
 ) -> None:
     limits = {"redis_url": REDIS_TEST_URL, "rate_limit_per_session": 1}
     session = new_id()
-    first_app = limited_app(
-        api_services, corpus_uri, tmp_path, clock, rate_limit_session_burst=1, **limits
-    )
-    second_app = limited_app(
-        api_services, corpus_uri, tmp_path, clock, rate_limit_session_burst=1, **limits
-    )
+    first_app = limited(rate_limit_session_burst=1, **limits)
+    second_app = limited(rate_limit_session_burst=1, **limits)
     try:
         with TestClient(first_app) as first, TestClient(second_app) as second:
             chat(first, session, FIREFOX_QUESTION)
@@ -278,26 +243,20 @@ def test_a_session_bucket_in_redis_is_shared_by_two_apps(
     assert_429(refused, "session_rate_limited", "60", "wait 60 s")
 
 
-def test_limits_answer_503_when_their_redis_is_unreachable(
-    api_services: Services, corpus_uri: str, tmp_path: Path, clock: Clock
-) -> None:
-    app = limited_app(
-        api_services,
-        corpus_uri,
-        tmp_path,
-        clock,
+def test_limits_answer_503_when_their_redis_is_unreachable(limited: Limited, clock: Clock) -> None:
+    app = limited(
         redis_url="redis://127.0.0.1:1/0",
         rate_limit_per_client=60,
     )
     with TestClient(app) as client:
-        limited = client.get(f"/api/history/{new_id()}")
+        refused = client.get(f"/api/history/{new_id()}")
         health = client.get("/health")
 
-    assert limited.status_code == 503
-    body = limited.json()
+    assert refused.status_code == 503
+    body = refused.json()
     assert_error(body, naming="unset REDIS_URL")
     assert body["code"] == "redis_unavailable"
-    assert "Retry-After" not in limited.headers
+    assert "Retry-After" not in refused.headers
     assert health.status_code == 200
 
 

@@ -4,10 +4,9 @@ leads to them, and after every redirect), bounded in redirects, bytes and time."
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from ipaddress import ip_address
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +18,7 @@ from newsrag.errors import SourceError, UrlRefused
 from newsrag.ingest.fetch import NewsClient, fetch
 from newsrag.ingest.netguard import AddressGuard, address_kind
 from newsrag.ingest.sources import make_client
+from tests.loopback import serving
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback News</title>
 <item><title>Local story</title><link>https://example.org/story</link>
@@ -80,23 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def server_bind(self) -> None:  # skip HTTPServer's getfqdn() (slow without DNS)
-        self.socket.bind(self.server_address)
-        self.server_name, self.server_port = "127.0.0.1", self.socket.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(_Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
