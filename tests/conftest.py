@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -94,16 +95,23 @@ def _admin_uri(uri: str) -> str:
     return uri.replace(f"/{EMBEDDED_DATABASE}?", "/postgres?")
 
 
-@pytest.fixture
-def fresh_uri(embedded_uri: str) -> Iterator[str]:
-    """A new, empty database on the embedded server, dropped after the test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def scratch_database(embedded_uri: str, prefix: str = "t") -> Iterator[str]:
+    """The URI of a new, empty database on the embedded server, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = _admin_uri(embedded_uri)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     yield embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", f"/{name}?")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def fresh_uri(embedded_uri: str) -> Iterator[str]:
+    """A new, empty database on the embedded server, dropped after the test."""
+    with scratch_database(embedded_uri) as uri:
+        yield uri
 
 
 @pytest.fixture

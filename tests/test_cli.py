@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,14 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg
 import pytest
-from psycopg import sql
 
 import newsrag.cli.ask as ask_command
 from newsrag.models import Answer, Source
-from newsrag.store.database import EMBEDDED_DATABASE
-from tests.conftest import ONNX_DIR, wikinews_rows, write_jsonl
+from tests.conftest import ONNX_DIR, scratch_database, wikinews_rows, write_jsonl
 
 pytestmark = pytest.mark.model
 
@@ -78,13 +74,8 @@ def summary_row(output: str, source: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def database_url(embedded_uri: str) -> Iterator[str]:
     """A fresh database for this module's runs (the function-scoped `fresh_uri`, shared)."""
-    name = f"t_cli_{uuid.uuid4().hex[:12]}"
-    admin = embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", "/postgres?")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", f"/{name}?")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_database(embedded_uri, "t_cli") as uri:
+        yield uri
 
 
 @pytest.fixture(scope="module")

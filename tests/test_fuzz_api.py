@@ -4,25 +4,21 @@ PostgreSQL, fake embedder, extractive generator): no request may get a 5xx answe
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from psycopg import sql
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from newsrag.api.app import create_app
 from newsrag.services import build_services
-from newsrag.store.database import EMBEDDED_DATABASE
-from tests.conftest import FakeEmbedder, make_settings, wikinews_rows, write_jsonl
+from tests.conftest import FakeEmbedder, make_settings, scratch_database, wikinews_rows, write_jsonl
 
 # The same examples every run (CI stays reproducible); NEWSRAG_FUZZ_RANDOM=1 draws new ones and
 # NEWSRAG_FUZZ_EXAMPLES=500 fuzzes deeper.
@@ -35,13 +31,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture(scope="module")
 def fuzz_uri(embedded_uri: str) -> Iterator[str]:
-    name = f"fuzz_{uuid.uuid4().hex[:12]}"
-    admin = embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", "/postgres?")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield embedded_uri.replace(f"/{EMBEDDED_DATABASE}?", f"/{name}?")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_database(embedded_uri, "fuzz") as uri:
+        yield uri
 
 
 @pytest.fixture(scope="module")
