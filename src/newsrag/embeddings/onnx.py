@@ -1,12 +1,12 @@
 """all-MiniLM-L6-v2 on ONNX Runtime (NEWSRAG_EMBEDDING_PROVIDER=onnx): the same weights and
-vector space as `local`, without torch at run time.
+vector space as `local`, without torch.
 
-On first use the packaged model is exported (`onnx_export.py`, with torch) into
-`NEWSRAG_DATA_DIR/onnx/`; later processes load that file and never import torch. Texts are
-tokenised with the packaged tokenizer.json (`tokenizers`), sorted by length so that each batch
-pads little, and mean-pooled and L2-normalised as sentence-transformers does for this model.
-NEWSRAG_ONNX_PRECISION picks `fp32` (the same vectors as `local`) or `int8` (about twice as
-fast, cosine about 0.996 to them; see `benchmarks/embedding.py`).
+On first use the packaged weights are written out as an ONNX graph (`onnx_export.py` and
+`onnx_graph.py`, with onnx and numpy) into `NEWSRAG_DATA_DIR/onnx/`; later processes load that
+file. Texts are tokenised with the packaged tokenizer.json (`tokenizers`), sorted by length so
+that each batch pads little, and mean-pooled and L2-normalised as sentence-transformers does for
+this model. NEWSRAG_ONNX_PRECISION picks `fp32` (the same vectors as `local`) or `int8` (about
+twice as fast, cosine about 0.996 to them; see `benchmarks/embedding.py`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from newsrag.errors import ModelUnavailable
 
 Precision = Literal["fp32", "int8"]
 # Bump when the export or the quantisation recipe changes: older cached files are not reused.
-RECIPE = 1
+# 2: the graph is built from the safetensors weights without torch (1: traced with torch).
+RECIPE = 2
 INSTALL = (
-    "run `make install` (or `pip install onnxruntime onnx`), "
-    "or set NEWSRAG_EMBEDDING_PROVIDER=local"
+    "run `pip install onnxruntime onnx safetensors tokenizers` (newsrag's core install has "
+    "them), or set NEWSRAG_EMBEDDING_PROVIDER=local"
 )
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ class OnnxEmbedder(Embedder):
                 )
         except ImportError as exc:
             raise ModelUnavailable(
-                f"Exporting {MINILM} to ONNX needs torch, transformers, onnx and onnxruntime "
+                f"Exporting {MINILM} to ONNX needs onnx, safetensors and onnxruntime "
                 f"({exc.name} is missing): {INSTALL}.",
                 code="model_not_installed",
             ) from exc

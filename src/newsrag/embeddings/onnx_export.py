@@ -1,8 +1,9 @@
-"""Exporting all-MiniLM-L6-v2 to ONNX, once, from the packaged weights.
+"""Exporting all-MiniLM-L6-v2 to ONNX, once, from the packaged weights, without torch.
 
-Only this module imports torch, transformers and onnx; `onnx.py` calls it when the file it
-serves from is not in the cache yet. The graph maps `input_ids` and `attention_mask` to the
-last hidden state (`token_embeddings`); pooling and normalisation happen in numpy.
+`onnx.py` calls this module when the file it serves from is not in the cache yet. The graph
+(`onnx_graph.py`, written from model.safetensors with onnx and numpy) maps `input_ids` and
+`attention_mask` to the last hidden state (`token_embeddings`); pooling and normalisation happen
+in numpy.
 
 int8 is dynamic quantisation of the MatMuls that multiply by a weight (per output channel,
 int8 weights, uint8 activations quantised per batch at run time), after SmoothQuant: each
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +27,6 @@ import numpy.typing as npt
 
 INPUTS = ("input_ids", "attention_mask")
 OUTPUT = "token_embeddings"
-OPSET = 17
 SMOOTHING_ALPHA = 0.6
 
 # Varied news-like sentences (short and long, names, numbers, quotes) on which the activation
@@ -62,40 +61,14 @@ Feed = dict[str, npt.NDArray[np.int64]]
 
 
 def export_fp32(model_dir: Path, target: Path) -> None:
-    """Trace the packaged transformer (TorchScript exporter: no onnxscript needed) to `target`."""
-    import torch
-    from transformers import AutoModel
-    from transformers.utils import logging as transformers_logging
+    """Write the packaged BERT encoder's graph, with its fp32 weights, to `target`."""
+    import onnx
 
-    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    from newsrag.embeddings.onnx_graph import build_bert
 
-    model: Any = AutoModel.from_pretrained(
-        model_dir, attn_implementation="eager", local_files_only=True
-    )
-    model.eval()
-
-    class TokenEmbeddings(torch.nn.Module):
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Any:
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-    sample = torch.ones((2, 8), dtype=torch.long)
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, OUTPUT)}
-    with warnings.catch_warnings(), torch.inference_mode(), _written(target) as partial:
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            TokenEmbeddings(model),
-            (sample, sample),
-            str(partial),
-            dynamo=False,
-            input_names=list(INPUTS),
-            output_names=[OUTPUT],
-            dynamic_axes=axes,
-            opset_version=OPSET,
-        )
+    model = build_bert(model_dir, INPUTS, OUTPUT)
+    with _written(target) as partial:
+        onnx.save(model, str(partial))
 
 
 def quantize_int8(
