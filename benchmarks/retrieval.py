@@ -1,16 +1,18 @@
 """Hybrid retrieval at 10k, 100k and 1M chunks: load, index build and query latency/recall.
 
-    .venv/bin/python benchmarks/retrieval.py [--sizes 10000,100000,1000000] [--queries 40]
+    .venv/bin/python benchmarks/retrieval.py [--sizes 10000,100000,1000000] [--queries 20]
 
 Starts its own PostgreSQL 18 + pgvector (scripts/faultlib.py), fills it with the real Wikinews
 chunks of ../shared/data embedded once and replicated (benchmarks/retrieval_data.py), and at
 each size reports the binary COPY throughput, the GIN and HNSW build times (indexes built after
-loading), and p50/p95 latency of newsrag's own `ChunkSearch.hybrid` on the dev set's questions
-(embedded by the same model, full-text part as HybridRetriever builds it): with the HNSW index
-and with an exact scan (index scans off: sequential scan and sort), without and with a 1-year
-publication window. Recall@10 is that of the dense part alone (`text_k=0`, 10 results) with
-the index against the exact scan. Latencies are also given as a ratio of the exact scan's in the
-same run. At the largest size, hnsw.ef_search and the iterative-scan mode are swept.
+loading), and p50/p95 latency of newsrag's own `ChunkSearch.hybrid` with its default settings on
+the dev set's questions (embedded by the same model, full-text part as HybridRetriever builds
+it): with the HNSW index and with an exact scan (index scans off: the dense part scans and
+sorts), without and with a 1-year publication window. Recall@10 is that of the dense part alone
+(`text_k=0`, 10 results) with the index against the exact scan. Latencies are also given as a
+ratio of the exact scan's in the same run. At the largest size, hnsw.ef_search and the
+iterative-scan mode are swept (not scaled by store size), and so is the full-text budget, with
+the top-10 overlap of each budget's results with those of the unlimited full-text search.
 Target (issue 8): at 1M chunks, the filtered hybrid query p50 <= 20 ms at recall@10 >= 0.95.
 The last line is `retrieval_<size>_filtered_p50_ms <x> recall_at_10 <r>` for the largest size.
 """
@@ -25,6 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
@@ -34,6 +37,7 @@ from newsrag.embeddings.base import Vectors
 from newsrag.models import SearchFilters
 from newsrag.retrieval.search import text_query
 from newsrag.store import ChunkSearch, Database, Fusion, HnswScan
+from newsrag.store.search import TEXT_BUDGET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
@@ -44,6 +48,9 @@ WINDOW = SearchFilters(start=date(2012, 1, 1), end=date(2013, 1, 1))
 NO_FILTER = SearchFilters()
 BOTH = (False, True)
 SWEEP_EF = (40, 100, 200, 400, 1000)
+UNLIMITED = 10**9
+FIXED_EF = 10**12  # chunks per ef_search: the sweep's ef_search is not scaled by store size
+SWEEP_BUDGETS = (500, 1000, TEXT_BUDGET, 4000, 8000, UNLIMITED)
 QUESTIONS = dev_questions()
 
 
@@ -111,27 +118,30 @@ def recall(approximate: Timing, exact: Timing) -> float:
     return statistics.mean(hits)
 
 
-def exact_scans(db: Database, on: bool) -> None:
-    """Index scans off (exact: sequential scan and sort) on the pool's only connection."""
-    with db.connection() as conn:
-        conn.execute(f"SET enable_indexscan = {'off' if on else 'on'}")
+def pool(store: Store, queries: list[Query], exact: bool = False) -> Database:
+    """Two connections, as newsrag's search takes (the vector and full-text searches run at the
+    same time); `exact`: index scans off (the vector search scans and sorts)."""
+    uri = store.server.uri
+    if exact:
+        uri += "?options=" + quote("-c enable_indexscan=off")
+    db = Database(uri, embedded=False, max_size=2)
+    timed(ChunkSearch(db), queries[:3], NO_FILTER, text=True)  # both connections open
+    return db
 
 
 def measure(store: Store, size: int, load: Load, queries: list[Query]) -> Measure:
-    db = Database(store.server.uri, embedded=False, max_size=1)
-    try:
-        search = ChunkSearch(db)
-        hybrid: dict[tuple[bool, bool], Timing] = {}
-        dense: dict[tuple[bool, bool], Timing] = {}
-        for exact in (False, True):
-            exact_scans(db, exact)
+    hybrid: dict[tuple[bool, bool], Timing] = {}
+    dense: dict[tuple[bool, bool], Timing] = {}
+    for exact in (False, True):
+        db = pool(store, queries, exact)
+        try:
+            search = ChunkSearch(db)
             for filtered in (False, True):
                 filters = WINDOW if filtered else NO_FILTER
                 hybrid[filtered, exact] = timed(search, queries, filters, text=True)
                 dense[filtered, exact] = timed(search, queries, filters, text=False)
-        exact_scans(db, False)
-    finally:
-        db.close()
+        finally:
+            db.close()
     within = sum(1 for day in store.dates if _in_window(day))
     return Measure(size, load, within / len(store.dates), hybrid, dense)
 
@@ -155,9 +165,13 @@ class Tuned:
 def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
     """The dense part (the only one an HNSW scan changes) under each ef_search and iterative
     mode, with its recall@10 against the exact scans of `m`."""
-    scans = [HnswScan(ef_search=ef) for ef in SWEEP_EF]
-    scans += [HnswScan(ef_search=ef, iterative="strict_order") for ef in SWEEP_EF[::2]]
-    db = Database(store.server.uri, embedded=False, max_size=1)
+    fixed = FIXED_EF
+    scans = [HnswScan(ef_search=ef, chunks_per_ef=fixed) for ef in SWEEP_EF]
+    scans += [
+        HnswScan(ef_search=ef, iterative="strict_order", chunks_per_ef=fixed)
+        for ef in SWEEP_EF[::2]
+    ]
+    db = pool(store, queries)
     try:
         results = []
         for scan in scans:
@@ -168,6 +182,40 @@ def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
     finally:
         db.close()
     return results
+
+
+@dataclass(frozen=True)
+class Budgeted:
+    """The hybrid query under one full-text budget, without and with the window (`filtered`),
+    and how many of its top 10 the unlimited full-text search also puts there."""
+
+    budget: int
+    hybrid: dict[bool, Timing]
+    overlap: dict[bool, float]
+
+
+def budget_sweep(store: Store, queries: list[Query]) -> list[Budgeted]:
+    """The hybrid query under each full-text budget; the unlimited one matches every chunk
+    that holds any word of the question."""
+    db = pool(store, queries)
+    try:
+        timings = {
+            budget: {
+                f: timed(ChunkSearch(db, text_budget=budget), queries, _filters(f), True)
+                for f in BOTH
+            }
+            for budget in SWEEP_BUDGETS
+        }
+    finally:
+        db.close()
+    return [
+        Budgeted(budget, hybrid, {f: recall(hybrid[f], timings[UNLIMITED][f]) for f in BOTH})
+        for budget, hybrid in timings.items()
+    ]
+
+
+def _filters(filtered: bool) -> SearchFilters:
+    return WINDOW if filtered else NO_FILTER
 
 
 def size_table(measures: list[Measure]) -> list[str]:
@@ -216,6 +264,25 @@ def sweep_table(m: Measure, tuned: list[Tuned]) -> list[str]:
     return lines
 
 
+def budget_table(size: int, budgeted: list[Budgeted]) -> list[str]:
+    """Each budget's hybrid query, as a ratio of the unlimited full-text search's latency."""
+    lines = [
+        f"| {size:,} chunks, full-text budget | hybrid p50/p95 ms | ratio to unlimited "
+        "| top-10 overlap | 1-year window p50/p95 ms | ratio to unlimited | top-10 overlap |",
+        "|---|---|---:|---:|---|---:|---:|",
+    ]
+    unlimited = budgeted[-1]
+    for b in budgeted:
+        cells = ["unlimited" if b.budget == UNLIMITED else f"{b.budget:,} chunks"]
+        for filtered in BOTH:
+            hybrid, whole = b.hybrid[filtered], unlimited.hybrid[filtered]
+            cells.append(f"{hybrid.p50:.1f}/{hybrid.p95:.1f}")
+            cells.append(f"{hybrid.p50 / whole.p50:.3f}")
+            cells.append(f"{b.overlap[filtered]:.3f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -246,6 +313,7 @@ def main() -> None:
                 measures.append(measure(store, size, load, queries))
                 print("\n".join(size_table(measures[-1:])[2:]), flush=True)
             tuned = sweep(store, queries, measures[-1])
+            budgeted = budget_sweep(store, queries)
         finally:
             store.close()
     last = measures[-1]
@@ -253,6 +321,8 @@ def main() -> None:
     print("\n".join(size_table(measures)))
     print()
     print("\n".join(sweep_table(last, tuned)))
+    print()
+    print("\n".join(budget_table(last.size, budgeted)))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     name = f"{last.size // 1000}k" if last.size < 1_000_000 else f"{last.size // 1_000_000}m"
     print(

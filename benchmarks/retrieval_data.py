@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,8 @@ SERVER_SETTINGS = {
 }
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 COPY_TRAILER = struct.pack(">h", -1)
-CHUNK_COLUMNS = "id, article_id, position, text, heading, tsv, embedding"
+CHUNK_COLUMNS = "id, article_id, position, text, heading, tsv, embedding, published_at"
+POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 VECTOR_HEADER = struct.pack(">hh", 384, 0)
 
 
@@ -230,9 +231,10 @@ class Store:
                 self.rows += 1
                 self.dates.append(published)
                 rows.append(
-                    struct.pack(">hiqiqii", 7, 8, self.rows, 8, ids[article_index], 4, position)
+                    struct.pack(">hiqiqii", 8, 8, self.rows, 8, ids[article_index], 4, position)
                     + self.fields[number]
                     + _field(VECTOR_HEADER + encoded[number].tobytes())
+                    + _field(struct.pack(">q", _microseconds(published)))
                 )
             self.replica += 1
             yield b"".join(rows)
@@ -252,6 +254,11 @@ def _article_row(
         article.body,
         f"{article.content_hash}-{replica}",
     )
+
+
+def _microseconds(moment: datetime) -> int:
+    """A timestamptz as binary COPY takes it: microseconds since 2000-01-01 UTC."""
+    return (moment - POSTGRES_EPOCH) // timedelta(microseconds=1)
 
 
 def _field(data: bytes) -> bytes:

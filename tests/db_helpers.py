@@ -1,12 +1,17 @@
-"""Helpers shared by the database tests: writing an article with its chunks and vectors."""
+"""Helpers shared by the database tests: writing an article with its chunks and vectors, and a
+schema as an earlier release left it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+import psycopg
 
 from newsrag.embeddings import Vectors
 from newsrag.models import Article, Chunk, RetrievedChunk, SearchFilters
 from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion
+from newsrag.store.database import migration_files
 from tests.conftest import FakeEmbedder
 
 
@@ -31,3 +36,24 @@ def nearest(db: Database, vector: Vectors, limit: int) -> list[RetrievedChunk]:
     return ChunkSearch(db).hybrid(
         vector, "", Fusion(dense_k=limit, text_k=0), SearchFilters(), limit
     )
+
+
+# A chunk vector in SQL literal form, for rows written without the store.
+SQL_VECTOR = "[" + ",".join(["0.1"] * 384) + "]"
+
+
+def migrate_before(conn: psycopg.Connection[Any], version: int) -> list[str]:
+    """Apply and record the migrations numbered below `version`, as an earlier release did;
+    returns the names of those left for `migrate`."""
+    conn.execute(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    later = []
+    for number, name, text in migration_files():
+        if number >= version:
+            later.append(name)
+            continue
+        conn.execute(text.encode("utf-8"))
+        conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (number, name))
+    return later

@@ -14,9 +14,9 @@ from psycopg import sql
 from newsrag.embeddings import Vectors
 from newsrag.models import RetrievedChunk, SearchFilters
 from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion
-from newsrag.store.database import migrate, migration_files
+from newsrag.store.database import migrate
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import write
+from tests.db_helpers import SQL_VECTOR, migrate_before, write
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -317,16 +317,8 @@ def test_store_writes_set_the_chunk_heading_to_the_article_title(
 
 
 def test_migration_0004_backfills_the_heading_of_existing_chunks(fresh_uri: str) -> None:
-    earlier = [(version, name, text) for version, name, text in migration_files() if version < 4]
-    vector = "[" + ",".join(["0.1"] * 384) + "]"
     with psycopg.connect(fresh_uri) as conn:
-        conn.execute(
-            "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        for version, name, text in earlier:
-            conn.execute(text.encode("utf-8"))
-            conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (version, name))
+        later = migrate_before(conn, 4)
         conn.execute(
             "INSERT INTO articles (id, url, title, body, content_hash) "
             "VALUES (1, 'https://e.org/old', 'Quokka census finished', 'Body.', 'h')"
@@ -334,10 +326,10 @@ def test_migration_0004_backfills_the_heading_of_existing_chunks(fresh_uri: str)
         conn.execute(
             "INSERT INTO chunks (article_id, position, text, embedding) "
             "VALUES (1, 0, 'Rangers counted the animals.', %s::vector)",
-            (vector,),
+            (SQL_VECTOR,),
         )
 
-    assert migrate(fresh_uri) == [name for version, name, _ in migration_files() if version >= 4]
+    assert migrate(fresh_uri) == later
 
     with psycopg.connect(fresh_uri) as conn:
         row = conn.execute(

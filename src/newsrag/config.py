@@ -91,10 +91,15 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "text"] = "hybrid"
     dense_candidates: int = Field(default=40, ge=0, le=1000)
     text_candidates: int = Field(default=40, ge=0, le=1000)
-    # hnsw.ef_search of the vector search, at least twice the dense candidates. 400-1000 lift
-    # recall@10 at 100k-1M chunks for 1-3 ms, but at 10k the planner then prefers an exact scan
-    # (18 ms instead of 1.6): see benchmarks/retrieval.py.
+    # hnsw.ef_search of the vector search is at least this, twice the dense candidates and one
+    # per NEWSRAG_HNSW_CHUNKS_PER_EF chunks in the store (at most 1000): a wide search lifts
+    # recall at 1M chunks, while at 10k it would make the planner prefer an exact scan (18 ms
+    # instead of 1.6). See benchmarks/retrieval.py.
     hnsw_ef_search: int = Field(default=40, gt=0, le=1000)
+    hnsw_chunks_per_ef: int = Field(default=1000, gt=0)
+    # The most chunks the full-text search ranks: in a larger store it matches on the query's
+    # rarest words only (PostgreSQL's statistics), while every word still counts in the rank.
+    text_budget: int = Field(default=2000, gt=0)
     rrf_k: int = Field(default=60, gt=0, le=1000)
     dense_weight: float = Field(default=1.0, ge=0.0)
     text_weight: float = Field(default=1.0, ge=0.0)

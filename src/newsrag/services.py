@@ -103,7 +103,11 @@ def retriever(
 ) -> HybridRetriever:
     return HybridRetriever(
         embedder,
-        ChunkSearch(db, HnswScan(ef_search=settings.hnsw_ef_search)),
+        ChunkSearch(
+            db,
+            HnswScan(ef_search=settings.hnsw_ef_search, chunks_per_ef=settings.hnsw_chunks_per_ef),
+            text_budget=settings.text_budget,
+        ),
         store.categories,
         mode=settings.retrieval_mode,
         fusion=Fusion(

@@ -123,10 +123,17 @@ class ArticleStore:
             conn.execute("DELETE FROM chunks WHERE article_id = %s", (article_id,))
             with conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO chunks (article_id, position, heading, text, embedding) "
-                    "VALUES (%s, %s, %s, %s, %s)",
+                    "INSERT INTO chunks (article_id, position, heading, text, embedding,"
+                    " published_at) VALUES (%s, %s, %s, %s, %s, %s)",
                     [
-                        (article_id, chunk.position, article.title, chunk.text, np.asarray(vector))
+                        (
+                            article_id,
+                            chunk.position,
+                            article.title,
+                            chunk.text,
+                            np.asarray(vector),
+                            article.published_at,
+                        )
                         for chunk, vector in zip(chunks, vectors, strict=True)
                     ],
                 )

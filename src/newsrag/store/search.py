@@ -1,14 +1,24 @@
 """SQL for hybrid search: pgvector HNSW (cosine) and PostgreSQL full text (`websearch_to_tsquery`,
-`ts_rank_cd` on the title-weighted tsvector), fused by weighted reciprocal rank in one query.
+`ts_rank_cd` on the title-weighted tsvector), fused by weighted reciprocal rank.
 
-Filters (publication window, outlets, categories) apply inside both searches. A filtered HNSW
-scan uses pgvector 0.8's iterative scan, so it keeps scanning until it has `dense_k` matching
-chunks instead of silently returning fewer.
+The two searches run at the same time, each on its own pooled connection (the vector search on a
+worker thread), so a hybrid search takes about as long as the slower of them rather than both:
+at 1M chunks in a 1-year window, p50 15-17 ms instead of 20-24 ms one after the other (three
+rounds of 20 dev questions, benchmarks/retrieval.py's store).
+
+Filters (publication window, outlets, categories) apply inside both searches; the window is
+checked on the chunk itself (its copy of the article's date), outlets and categories on its
+article. A filtered HNSW scan uses pgvector 0.8's iterative scan, so it keeps scanning until it
+has `dense_k` matching chunks instead of silently returning fewer. In a store of more than
+`text_budget` chunks, the full-text search matches only on the query's rarest words
+(store/lexicon.py) and still ranks by all of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
@@ -18,8 +28,11 @@ from psycopg.rows import dict_row
 from newsrag.embeddings.base import Vectors
 from newsrag.models import RetrievedChunk, SearchFilters
 from newsrag.store.database import Database
+from newsrag.store.lexicon import Lexicon
 
 IterativeScan = Literal["relaxed_order", "strict_order", "off"]
+# The most chunks the full-text search ranks, as estimated from the store's statistics.
+TEXT_BUDGET = 2000
 
 
 @dataclass(frozen=True)
@@ -36,14 +49,30 @@ class Fusion:
 
 @dataclass(frozen=True)
 class HnswScan:
-    """How the HNSW index is searched: `hnsw.ef_search` is at least `ef_search` and at least
-    twice the dense candidates (at most 1000); a filtered search scans on (`iterative`, up to
-    `max_scan_tuples` tuples) until it has its dense candidates."""
+    """How the HNSW index is searched: a filtered search scans on (`iterative`, up to
+    `max_scan_tuples` tuples) until it has its dense candidates; `hnsw.ef_search` is `ef_for`."""
 
     ef_search: int = 40
     iterative: IterativeScan = "relaxed_order"
     max_scan_tuples: int = 40_000
+    chunks_per_ef: int = 1000
 
+    def ef_for(self, dense_k: int, chunks: float) -> int:
+        """`hnsw.ef_search` for `dense_k` candidates in a store of `chunks`: at least
+        `ef_search`, twice the candidates and one per `chunks_per_ef` chunks (a larger graph
+        needs a wider search for the same recall), at most 1000 (pgvector's limit). At 1M
+        chunks, 1000 lifts recall@10 from 0.69 to 0.82 (0.80 to 0.84 in a 1-year window, at no
+        extra cost there), benchmarks/retrieval.py; at 10k a wide search would make the planner
+        choose an exact scan, 18 ms instead of 1.6."""
+        return min(1000, max(self.ef_search, dense_k * 2, int(chunks // self.chunks_per_ef)))
+
+
+# Plan for these very parameters: after five runs psycopg prepares a query, and PostgreSQL's
+# generic plan (window and vector unknown) scans the whole window exactly: 215 ms instead of 12
+# for the filtered vector search at 1M chunks (benchmarks/retrieval.py).
+_CUSTOM_PLAN = "set_config('plan_cache_mode', 'force_custom_plan', true)"
+# The vector search's worker threads (the full-text search runs on the caller's).
+_WORKERS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="newsrag-dense")
 
 _COLUMNS = """
     c.id AS chunk_id, c.article_id, c.position, c.text,
@@ -53,9 +82,13 @@ _COLUMNS = """
 
 
 class ChunkSearch:
-    def __init__(self, db: Database, scan: HnswScan | None = None) -> None:
+    def __init__(
+        self, db: Database, scan: HnswScan | None = None, text_budget: int = TEXT_BUDGET
+    ) -> None:
         self.db = db
         self.scan = scan or HnswScan()
+        self.text_budget = text_budget
+        self.lexicon = Lexicon()
 
     def hybrid(
         self,
@@ -69,65 +102,89 @@ class ChunkSearch:
         similarity and `fused` its fused rank score. A search with k = 0 (or an empty text
         query) is left out, so this is also dense-only or text-only search."""
         where, params = _where(filters)
+        params["v"] = np.asarray(vector)
         text_k = fusion.text_k if text_query.strip() else 0
-        params.update(
-            v=np.asarray(vector),
-            q=text_query,
-            dense_k=fusion.dense_k,
-            text_k=text_k,
-            rrf_k=fusion.rrf_k,
-            wd=fusion.dense_weight,
-            wt=fusion.text_weight,
-            limit=limit,
-        )
+        if not text_k:
+            nearest = self._dense(fusion.dense_k, filters, where, params) if fusion.dense_k else []
+            return _fused(nearest, [], fusion, limit)
+        dense: Future[list[dict[str, Any]]] | None = None
+        if fusion.dense_k:
+            dense = _WORKERS.submit(self._dense, fusion.dense_k, filters, where, params)
+        try:
+            lexical = self._lexical(text_query, text_k, filters, where, params)
+        finally:
+            nearest = dense.result() if dense is not None else []
+        return _fused(nearest, lexical, fusion, limit)
+
+    def _dense(
+        self, dense_k: int, filters: SearchFilters, where: str, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The `dense_k` chunks nearest the vector, nearest first."""
         sql = f"""
-            WITH dense AS (
-                SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
-                FROM (
-                    SELECT c.id, c.embedding <=> %(v)s AS distance
-                    FROM chunks c JOIN articles a ON a.id = c.article_id
-                    WHERE {where}
-                    ORDER BY c.embedding <=> %(v)s
-                    LIMIT %(dense_k)s
-                ) nearest
-            ), lexical AS (
-                SELECT id, row_number() OVER (ORDER BY rank_cd DESC, id) AS rank
+            SELECT {_COLUMNS}
+            FROM (
+                SELECT c.id, c.embedding <=> %(v)s AS distance
+                FROM {_source(filters, "chunks")}
+                WHERE {where}
+                ORDER BY c.embedding <=> %(v)s
+                LIMIT %(dense_k)s
+            ) nearest JOIN chunks c ON c.id = nearest.id JOIN articles a ON a.id = c.article_id
+            ORDER BY nearest.distance, c.id
+        """
+        scan = self.scan
+        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            chunks = self.lexicon.shares(conn).rows
+            cur.execute(
+                f"SELECT {_CUSTOM_PLAN}, set_config('hnsw.ef_search', %s, true),"
+                " set_config('hnsw.iterative_scan', %s, true),"
+                " set_config('hnsw.max_scan_tuples', %s, true)",
+                (
+                    str(scan.ef_for(dense_k, chunks)),
+                    scan.iterative if filters.active else "off",
+                    str(scan.max_scan_tuples),
+                ),
+            )
+            return cur.execute(sql, {**params, "dense_k": dense_k}).fetchall()
+
+    def _lexical(
+        self,
+        text_query: str,
+        text_k: int,
+        filters: SearchFilters,
+        where: str,
+        params: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """The `text_k` chunks ranked highest by full text, best first.
+
+        In a store over the budget, the chunks holding a word of `rare` are taken through the
+        index first (about `text_budget` of them); the whole query, the filters and the rank are
+        then checked on those alone. Through the index, the whole query would read every word's
+        posting list, and a date window every chunk in the window."""
+        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rare = self.lexicon.match_query(conn, text_query, self.text_budget)
+            if rare:
+                opening = (
+                    "WITH rare AS MATERIALIZED (SELECT id, article_id, published_at, tsv"
+                    " FROM chunks WHERE tsv @@ %(rare)s::tsquery)"
+                )
+                matches, matched = _source(filters, "rare"), "ts_match_vq(c.tsv, query)"
+            else:
+                opening, matches, matched = "", _source(filters, "chunks"), "c.tsv @@ query"
+            sql = f"""
+                {opening}
+                SELECT {_COLUMNS}
                 FROM (
                     SELECT c.id, ts_rank_cd(c.tsv, query, 1) AS rank_cd
-                    FROM chunks c JOIN articles a ON a.id = c.article_id,
-                         websearch_to_tsquery('english', %(q)s) AS query
-                    WHERE %(text_k)s > 0 AND c.tsv @@ query AND {where}
+                    FROM {matches}, websearch_to_tsquery('english', %(q)s) AS query
+                    WHERE {where} AND {matched}
                     ORDER BY rank_cd DESC
                     LIMIT %(text_k)s
-                ) matched
-            ), fused AS (
-                SELECT coalesce(d.id, l.id) AS id,
-                       coalesce(%(wd)s / (%(rrf_k)s + d.rank), 0)
-                       + coalesce(%(wt)s / (%(rrf_k)s + l.rank), 0) AS fused
-                FROM dense d FULL JOIN lexical l ON l.id = d.id
-            )
-            SELECT {_COLUMNS}, f.fused
-            FROM fused f JOIN chunks c ON c.id = f.id JOIN articles a ON a.id = c.article_id
-            ORDER BY f.fused DESC, a.published_at DESC NULLS LAST, c.id
-            LIMIT %(limit)s
-        """
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            # A plan for these very parameters: after five runs psycopg prepares the query, and
-            # PostgreSQL's generic plan (window and vector unknown) scans the whole window
-            # exactly: 215 ms instead of 12 for the filtered vector search at 1M chunks
-            # (benchmarks/retrieval.py).
-            cur.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
-            scan = self.scan
-            ef_search = max(scan.ef_search, min(fusion.dense_k * 2, 1000))
-            cur.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(ef_search),))
-            if filters.active:
-                cur.execute("SELECT set_config('hnsw.iterative_scan', %s, true)", (scan.iterative,))
-                cur.execute(
-                    "SELECT set_config('hnsw.max_scan_tuples', %s, true)",
-                    (str(scan.max_scan_tuples),),
-                )
-            rows = cur.execute(sql, params).fetchall()
-        return [retrieved(row) for row in rows]
+                ) found JOIN chunks c ON c.id = found.id JOIN articles a ON a.id = c.article_id
+                ORDER BY found.rank_cd DESC, c.id
+            """
+            cur.execute(f"SELECT {_CUSTOM_PLAN}")
+            values = {**params, "q": text_query, "text_k": text_k, "rare": rare}
+            return cur.execute(sql, values).fetchall()
 
     def newest(self, vector: Vectors, filters: SearchFilters, limit: int) -> list[RetrievedChunk]:
         """The opening chunks of the newest articles, newest first ("the latest news")."""
@@ -145,15 +202,44 @@ class ChunkSearch:
         return [retrieved(row) for row in rows]
 
 
+def _fused(
+    nearest: list[dict[str, Any]], lexical: list[dict[str, Any]], fusion: Fusion, limit: int
+) -> list[RetrievedChunk]:
+    """Both rankings fused, `weight / (rrf_k + rank)` summed per chunk; ties go to the newer
+    article, then the lower chunk id."""
+    rows: dict[int, dict[str, Any]] = {}
+    fused: dict[int, float] = {}
+    for ranking, weight in ((nearest, fusion.dense_weight), (lexical, fusion.text_weight)):
+        for rank, row in enumerate(ranking, start=1):
+            chunk_id = row["chunk_id"]
+            rows[chunk_id] = row
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (fusion.rrf_k + rank)
+
+    def order(chunk_id: int) -> tuple[float, float, int]:
+        published = rows[chunk_id]["published_at"]
+        return (-fused[chunk_id], -published.timestamp() if published else math.inf, chunk_id)
+
+    best = sorted(fused, key=order)[:limit]
+    return [replace(retrieved(rows[chunk_id]), fused=fused[chunk_id]) for chunk_id in best]
+
+
+def _source(filters: SearchFilters, table: str) -> str:
+    """The chunks of `table` as `c`, joined to their articles `a` when a filter reads them."""
+    if filters.sources or filters.categories:
+        return f"{table} c JOIN articles a ON a.id = c.article_id"
+    return f"{table} c"
+
+
 def _where(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
-    """The WHERE condition on `a` (articles) for the filters, and its parameters."""
+    """The WHERE condition for the filters (on `c` and on `a`, see `_source`), and its
+    parameters."""
     conditions = ["true"]
     params: dict[str, Any] = {}
     if filters.start is not None:
-        conditions.append("a.published_at >= %(start)s")
+        conditions.append("c.published_at >= %(start)s")
         params["start"] = _midnight(filters.start)
     if filters.end is not None:
-        conditions.append("a.published_at < %(end)s")
+        conditions.append("c.published_at < %(end)s")
         params["end"] = _midnight(filters.end)
     if filters.sources:
         conditions.append("a.source = ANY(%(sources)s)")

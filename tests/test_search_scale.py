@@ -1,0 +1,125 @@
+"""Search that scales with the store: the full-text search in a store larger than its budget
+matches only on the query's rarest words, as PostgreSQL's statistics tell them
+(store/lexicon.py), and still ranks by every word; the HNSW search widens with the store;
+migration 0006 copies each article's publication time onto its chunks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from newsrag.models import SearchFilters
+from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, HnswScan
+from newsrag.store.database import migrate
+from newsrag.store.lexicon import Lexicon, _quoted
+from tests.conftest import FakeEmbedder, article
+from tests.db_helpers import SQL_VECTOR, migrate_before, write
+
+TEXT_ONLY = Fusion(dense_k=0)
+
+
+@pytest.fixture
+def council_db(fresh_db: Database, fake_embedder: FakeEmbedder) -> Database:
+    """30 chunks about a council budget, 2 that also sight a quokka, analysed."""
+    store = ArticleStore(fresh_db)
+    for n in range(30):
+        url = f"https://e.org/council{n}"
+        write(store, fake_embedder, article(url, None), [f"The council budget meeting {n}."])
+    write(store, fake_embedder, article("https://e.org/q1", None), ["A quokka was sighted."])
+    both = article("https://e.org/q2", None)
+    write(store, fake_embedder, both, ["The council sighted a quokka at its budget meeting."])
+    with fresh_db.connection() as conn:
+        conn.execute("ANALYZE chunks")
+    return fresh_db
+
+
+def text_search(db: Database, embedder: FakeEmbedder, budget: int) -> list[str]:
+    vector = embedder.embed_one("council quokka")
+    found = ChunkSearch(db, text_budget=budget).hybrid(
+        vector, "council or quokka", TEXT_ONLY, SearchFilters(), 100
+    )
+    return [chunk.text for chunk in found]
+
+
+def test_a_store_within_the_text_budget_matches_every_word_of_the_query(
+    council_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    assert len(text_search(council_db, fake_embedder, budget=1000)) == 32
+
+
+def test_a_store_over_the_text_budget_matches_only_its_rarest_words_ranked_by_all(
+    council_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    found = text_search(council_db, fake_embedder, budget=5)
+
+    assert found == [
+        "The council sighted a quokka at its budget meeting.",
+        "A quokka was sighted.",
+    ]
+
+
+def test_the_rarest_words_are_chosen_until_their_chunks_exceed_the_budget(
+    council_db: Database,
+) -> None:
+    with council_db.connection() as conn:
+        chosen = Lexicon().match_query(conn, "council or quokka or sighted", budget=31)
+
+    assert chosen is not None
+    assert set(chosen.split(" | ")) == {"'quokka'", "'sight'"}  # 2 chunks each; council 31
+
+
+def test_the_hnsw_search_widens_with_the_store_up_to_pgvectors_limit() -> None:
+    scan = HnswScan(ef_search=40, chunks_per_ef=1000)
+
+    assert scan.ef_for(dense_k=40, chunks=10_000) == 80
+    assert scan.ef_for(dense_k=40, chunks=250_000) == 250
+    assert scan.ef_for(dense_k=40, chunks=5_000_000) == 1000
+    assert HnswScan(ef_search=500).ef_for(dense_k=40, chunks=10_000) == 500
+
+
+def test_a_lexeme_with_quotes_and_backslashes_reaches_postgresql_verbatim(
+    fresh_db: Database,
+) -> None:
+    odd = "o'neil\\x"
+    with fresh_db.connection() as conn:
+        row = conn.execute(
+            "SELECT array_to_tsvector(ARRAY[%s]) @@ %s::tsquery", (odd, _quoted(odd))
+        ).fetchone()
+
+    assert row == (True,)
+
+
+def test_store_writes_give_each_chunk_its_article_publication_time(
+    fresh_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    published = datetime(2019, 5, 17, 9, 30, tzinfo=UTC)
+    write(ArticleStore(fresh_db), fake_embedder, article(published_at=published), ["one", "two"])
+
+    with fresh_db.connection() as conn:
+        rows = conn.execute("SELECT published_at FROM chunks").fetchall()
+
+    assert rows == [(published,), (published,)]
+
+
+def test_migration_0006_copies_publication_times_onto_existing_chunks(fresh_uri: str) -> None:
+    published = datetime(2012, 3, 4, tzinfo=UTC)
+    with psycopg.connect(fresh_uri) as conn:
+        later = migrate_before(conn, 6)
+        conn.execute(
+            "INSERT INTO articles (id, url, title, body, content_hash, published_at) "
+            "VALUES (1, 'https://e.org/old', 'Old', 'Body.', 'h', %s)",
+            (published,),
+        )
+        conn.execute(
+            "INSERT INTO chunks (article_id, position, text, embedding) "
+            "VALUES (1, 0, 'Old text.', %s::vector)",
+            (SQL_VECTOR,),
+        )
+
+    assert migrate(fresh_uri) == later
+
+    with psycopg.connect(fresh_uri) as conn:
+        row = conn.execute("SELECT published_at FROM chunks").fetchone()
+    assert row == (published,)
