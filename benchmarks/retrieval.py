@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -89,20 +90,13 @@ class Measure:
         return recall(self.dense[filtered, False], self.dense[filtered, True])
 
     def source_recall(self, filtered: bool, corpus_chunks: int) -> float:
-        """Recall@10 counting a chunk as found when a replica of the same real chunk was."""
-        approximate, exact = self.dense[filtered, False], self.dense[filtered, True]
-        hits = [
-            len(_sources(a, corpus_chunks) & _sources(e, corpus_chunks))
-            / max(1, len(_sources(e, corpus_chunks)))
-            for a, e in zip(approximate.found, exact.found, strict=True)
-        ]
-        return statistics.mean(hits)
-
-
-def _sources(found: list[int], corpus_chunks: int) -> set[int]:
-    """The real chunks (by position in the corpus) that the first 10 rows replicate: rows are
-    numbered from 1 in whole replicas of the corpus."""
-    return {(chunk_id - 1) % corpus_chunks for chunk_id in found[:10]}
+        """Recall@10 counting a chunk as found when a replica of the same real chunk was: rows
+        are numbered from 1 in whole replicas of the corpus."""
+        return recall(
+            self.dense[filtered, False],
+            self.dense[filtered, True],
+            lambda chunk_id: (chunk_id - 1) % corpus_chunks,
+        )
 
 
 def timed(search: ChunkSearch, queries: list[Query], filters: SearchFilters, text: bool) -> Timing:
@@ -127,9 +121,17 @@ def timed(search: ChunkSearch, queries: list[Query], filters: SearchFilters, tex
     return Timing(seconds, found)
 
 
-def recall(approximate: Timing, exact: Timing) -> float:
+def recall(
+    approximate: Timing, exact: Timing, same: Callable[[int], int] = lambda chunk_id: chunk_id
+) -> float:
+    """The share of the exact top 10 that the approximate top 10 holds, each chunk standing for
+    `same(chunk_id)`."""
+
+    def top(found: list[int]) -> set[int]:
+        return {same(chunk_id) for chunk_id in found[:10]}
+
     hits = [
-        len(set(a[:10]) & set(e[:10])) / max(1, len(e[:10]))
+        len(top(a) & top(e)) / max(1, len(top(e)))
         for a, e in zip(approximate.found, exact.found, strict=True)
     ]
     return statistics.mean(hits)
@@ -154,7 +156,7 @@ def measure(store: Store, size: int, load: Load, queries: list[Query]) -> Measur
         try:
             search = ChunkSearch(db)
             for filtered in (False, True):
-                filters = WINDOW if filtered else NO_FILTER
+                filters = _filters(filtered)
                 hybrid[filtered, exact] = timed(search, queries, filters, text=True)
                 dense[filtered, exact] = timed(search, queries, filters, text=False)
         finally:
@@ -182,10 +184,9 @@ class Tuned:
 def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
     """The dense part (the only one an HNSW scan changes) under each ef_search and iterative
     mode, with its recall@10 against the exact scans of `m`."""
-    fixed = FIXED_EF
-    scans = [HnswScan(ef_search=ef, chunks_per_ef=fixed) for ef in SWEEP_EF]
+    scans = [HnswScan(ef_search=ef, chunks_per_ef=FIXED_EF) for ef in SWEEP_EF]
     scans += [
-        HnswScan(ef_search=ef, iterative="strict_order", chunks_per_ef=fixed)
+        HnswScan(ef_search=ef, iterative="strict_order", chunks_per_ef=FIXED_EF)
         for ef in SWEEP_EF[::2]
     ]
     db = pool(store, queries)
@@ -193,7 +194,7 @@ def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
         results = []
         for scan in scans:
             search = ChunkSearch(db, scan)
-            dense = {f: timed(search, queries, WINDOW if f else NO_FILTER, False) for f in BOTH}
+            dense = {f: timed(search, queries, _filters(f), False) for f in BOTH}
             found = {f: recall(dense[f], m.dense[f, True]) for f in BOTH}
             results.append(Tuned(scan, dense, found))
     finally:

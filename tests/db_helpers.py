@@ -4,6 +4,7 @@ schema as an earlier release left it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -39,7 +40,22 @@ def nearest(db: Database, vector: Vectors, limit: int) -> list[RetrievedChunk]:
 
 
 # A chunk vector in SQL literal form, for rows written without the store.
-SQL_VECTOR = "[" + ",".join(["0.1"] * 384) + "]"
+_SQL_VECTOR = "[" + ",".join(["0.1"] * 384) + "]"
+
+
+def write_old_article(
+    conn: psycopg.Connection[Any], title: str, text: str, published_at: datetime | None = None
+) -> None:
+    """Article 1 with one chunk, written as SQL without the store (before later migrations)."""
+    conn.execute(
+        "INSERT INTO articles (id, url, title, body, content_hash, published_at) "
+        "VALUES (1, 'https://e.org/old', %s, 'Body.', 'h', %s)",
+        (title, published_at),
+    )
+    conn.execute(
+        "INSERT INTO chunks (article_id, position, text, embedding) VALUES (1, 0, %s, %s::vector)",
+        (text, _SQL_VECTOR),
+    )
 
 
 def migrate_before(conn: psycopg.Connection[Any], version: int) -> list[str]:

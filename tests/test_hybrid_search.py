@@ -16,7 +16,7 @@ from newsrag.models import RetrievedChunk, SearchFilters
 from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion
 from newsrag.store.database import migrate
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import SQL_VECTOR, migrate_before, write
+from tests.db_helpers import migrate_before, write, write_old_article
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -319,15 +319,7 @@ def test_store_writes_set_the_chunk_heading_to_the_article_title(
 def test_migration_0004_backfills_the_heading_of_existing_chunks(fresh_uri: str) -> None:
     with psycopg.connect(fresh_uri) as conn:
         later = migrate_before(conn, 4)
-        conn.execute(
-            "INSERT INTO articles (id, url, title, body, content_hash) "
-            "VALUES (1, 'https://e.org/old', 'Quokka census finished', 'Body.', 'h')"
-        )
-        conn.execute(
-            "INSERT INTO chunks (article_id, position, text, embedding) "
-            "VALUES (1, 0, 'Rangers counted the animals.', %s::vector)",
-            (SQL_VECTOR,),
-        )
+        write_old_article(conn, "Quokka census finished", "Rangers counted the animals.")
 
     assert migrate(fresh_uri) == later
 

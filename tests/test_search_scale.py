@@ -15,7 +15,7 @@ from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, HnswScan
 from newsrag.store.database import migrate
 from newsrag.store.lexicon import Lexicon, _quoted
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import SQL_VECTOR, migrate_before, write
+from tests.db_helpers import migrate_before, write, write_old_article
 
 TEXT_ONLY = Fusion(dense_k=0)
 
@@ -107,16 +107,7 @@ def test_migration_0006_copies_publication_times_onto_existing_chunks(fresh_uri:
     published = datetime(2012, 3, 4, tzinfo=UTC)
     with psycopg.connect(fresh_uri) as conn:
         later = migrate_before(conn, 6)
-        conn.execute(
-            "INSERT INTO articles (id, url, title, body, content_hash, published_at) "
-            "VALUES (1, 'https://e.org/old', 'Old', 'Body.', 'h', %s)",
-            (published,),
-        )
-        conn.execute(
-            "INSERT INTO chunks (article_id, position, text, embedding) "
-            "VALUES (1, 0, 'Old text.', %s::vector)",
-            (SQL_VECTOR,),
-        )
+        write_old_article(conn, "Old", "Old text.", published)
 
     assert migrate(fresh_uri) == later
 

@@ -1,6 +1,6 @@
 """Embedding providers, chosen by NEWSRAG_EMBEDDING_PROVIDER from the `embedders` registry:
-`local` (default, offline), `onnx` (the same model on ONNX Runtime, offline), `hf` (Hugging Face
-Inference Providers), `openai` (compatible APIs)."""
+`onnx` (default: all-MiniLM-L6-v2 on ONNX Runtime, offline), `local` (the same model on torch,
+offline), `hf` (Hugging Face Inference Providers), `openai` (compatible APIs)."""
 
 import logging
 
@@ -12,7 +12,6 @@ from newsrag.embeddings import openai as _openai  # noqa: F401
 from newsrag.embeddings.base import Embedder, EmbedderState, Vectors, embedders
 from newsrag.embeddings.fallback import FallbackEmbedder
 from newsrag.embeddings.local import MINILM
-from newsrag.embeddings.onnx import OnnxEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +29,8 @@ def create_embedder(settings: Settings) -> Embedder:
             "no local fallback for %s: only %s can be embedded locally", embedder.model_name, MINILM
         )
         return embedder
-    local = OnnxEmbedder(
-        settings.onnx_dir or settings.data_dir / "onnx",
-        precision="fp32",
-        batch_size=settings.embedding_batch,
-        threads=settings.onnx_threads,
-    )
-    return FallbackEmbedder(embedder, local)
+    fp32 = settings.model_copy(update={"onnx_precision": "fp32"})
+    return FallbackEmbedder(embedder, embedders.create("onnx", fp32))
 
 
 __all__ = ["Embedder", "EmbedderState", "Vectors", "create_embedder", "embedders"]
