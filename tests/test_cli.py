@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,13 +17,22 @@ import pytest
 
 import newsrag.cli.ask as ask_command
 from newsrag.models import Answer, Source
-from tests.conftest import ONNX_DIR, scratch_database, wikinews_rows, write_jsonl
+from newsrag.services import build_services
+from tests.conftest import (
+    ONNX_DIR,
+    FakeEmbedder,
+    make_settings,
+    scratch_database,
+    wikinews_rows,
+    write_jsonl,
+)
 
 pytestmark = pytest.mark.model
 
 NEWSRAG = Path(sys.executable).parent / "newsrag"
 UNREACHABLE = "https://nonexistent.invalid/feed.xml"
 FIREFOX = wikinews_rows(5)[3]
+PROGRESS = re.compile(r"many\.jsonl: \d+/120 articles \(\d+%\), [\d.]+ articles/s, ETA \d+ s")
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,28 @@ def second_ingest(workdir: Path, database_url: str, first_ingest: Run) -> Run:
 
 
 @pytest.fixture(scope="module")
+def flawed_ingest(workdir: Path, database_url: str, first_ingest: Run) -> Run:
+    """An ingest of the five articles, unchanged by now, and a sixth row without a title."""
+    rows = [*wikinews_rows(5), {**wikinews_rows(6)[5], "title": ""}]
+    write_jsonl(workdir / "flawed.jsonl", rows)
+    return run(workdir, database_url, "ingest", "flawed.jsonl")
+
+
+@pytest.fixture(scope="module")
+def reingest(workdir: Path, embedded_uri: str) -> Iterator[Run]:
+    """An ingest of 120 articles already in its database: past 100 articles, quickly. They are
+    put there in-process by the fake embedder, which stands in for MiniLM under its name."""
+    source = write_jsonl(workdir / "many.jsonl", wikinews_rows(120))
+    with scratch_database(embedded_uri, "t_cli_progress") as uri:
+        built = build_services(make_settings(uri, workdir / "fake"), embedder=FakeEmbedder())
+        try:
+            built.ingestor.ingest_sources([str(source)])
+        finally:
+            built.close()
+        yield run(workdir, uri, "ingest", "many.jsonl")
+
+
+@pytest.fixture(scope="module")
 def firefox_answer(workdir: Path, database_url: str, first_ingest: Run) -> Run:
     return run(workdir, database_url, "ask", "When was Firefox 1.0 released?")
 
@@ -121,6 +153,36 @@ def test_ingest_reports_an_unreachable_source_in_one_line(second_ingest: Run) ->
     assert len(mentions) == 1, second_ingest.stderr
     assert "Cannot read" in mentions[0]
     assert "NEWSRAG_SOURCES" in mentions[0]
+
+
+def test_ingest_reports_a_failing_feed_once(second_ingest: Run) -> None:
+    [line] = [line for line in second_ingest.stderr.splitlines() if UNREACHABLE in line]
+    sentence = line[line.index("Cannot read") :]
+
+    assert second_ingest.output.count(sentence) == 1, second_ingest.output
+
+
+def test_ingest_reports_a_bad_item_once(flawed_ingest: Run) -> None:
+    assert flawed_ingest.code == 0, flawed_ingest.output
+    assert "flawed.jsonl: line 6: missing 'title'" in flawed_ingest.stderr.splitlines()
+    assert flawed_ingest.output.count("line 6: missing 'title'") == 1, flawed_ingest.output
+
+
+def test_ingest_prints_a_line_when_a_source_starts_and_one_when_it_is_done(
+    first_ingest: Run,
+) -> None:
+    lines = first_ingest.stdout.splitlines()
+
+    assert "five.jsonl: ingesting 5 articles" in lines
+    assert [line for line in lines if re.fullmatch(r"five\.jsonl: done, 5 articles in \d+ s", line)]
+
+
+def test_ingest_prints_progress_lines_when_its_output_is_not_a_terminal(reingest: Run) -> None:
+    assert reingest.code == 0, reingest.output
+    lines = reingest.stdout.splitlines()
+
+    assert [line for line in lines if PROGRESS.fullmatch(line)], reingest.stdout
+    assert summary_row(reingest.stdout, "many.jsonl")["unchanged"] == "120"
 
 
 def test_ask_answers_with_citations_and_numbered_sources(firefox_answer: Run) -> None:

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from newsrag.errors import IndexMismatch
+from newsrag.ingest.pipeline import Problem
 from newsrag.services import Services, build_services
 from tests.conftest import (
     FEEDS,
@@ -82,6 +83,48 @@ def test_an_unreadable_source_is_skipped_and_recorded(
     runs = {run.source: run for run in fake_services.runs.latest()}
     assert runs[missing].ok is False and missing in runs[missing].message
     assert runs[good].ok is True and runs[good].new == 2
+
+
+def test_each_skipped_item_goes_to_the_problem_callback_once(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    rows = wikinews_rows(4)
+    rows[1] = {**rows[1], "title": ""}
+    rows[2] = {**rows[2], "body": "Text with a NUL \x00 byte that PostgreSQL refuses."}
+    source = str(write_jsonl(tmp_path / "news.jsonl", rows))
+    problems: list[Problem] = []
+
+    [outcome] = fake_services.ingestor.ingest_sources([source], on_problem=problems.append)
+
+    assert problems == [Problem(source, error) for error in outcome.report.errors]
+    assert len(problems) == 2
+
+
+def test_a_skipped_source_goes_to_the_problem_callback_once(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "missing.jsonl")
+    problems: list[Problem] = []
+
+    [outcome] = fake_services.ingestor.ingest_sources([missing], on_problem=problems.append)
+
+    assert problems == [Problem(missing, outcome.error, item=False)]
+
+
+def test_without_a_problem_callback_each_problem_is_one_logged_warning(
+    fake_services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = wikinews_rows(2)
+    rows[1] = {**rows[1], "title": ""}
+    source = str(write_jsonl(tmp_path / "news.jsonl", rows))
+    missing = str(tmp_path / "missing.jsonl")
+
+    with caplog.at_level("WARNING", logger="newsrag.ingest.pipeline"):
+        fake_services.ingestor.ingest_sources([source, missing])
+
+    item, skipped = [record.getMessage() for record in caplog.records]
+    assert item == f"skipped an item of {source}: line 2: missing 'title'"
+    assert skipped.startswith(f"skipped source {missing}: No such file: {missing}")
 
 
 @pytest.mark.parametrize(

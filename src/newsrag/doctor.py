@@ -11,9 +11,10 @@ import httpx
 
 from newsrag.config import Settings, configured_variables
 from newsrag.embeddings import Embedder, embedders
-from newsrag.errors import NewsragError
+from newsrag.errors import NewsragError, ProviderError
 from newsrag.generation import generators
-from newsrag.providers.diagnosis import TOKENS_PAGE, error_text
+from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, error_text
+from newsrag.providers.http import http_boundary
 from newsrag.providers.huggingface import hf_token
 from newsrag.sessions.redis import RedisSessionStore
 from newsrag.store import ArticleStore, Database, connect
@@ -111,14 +112,22 @@ def _embedding_check(embedder: Embedder, settings: Settings) -> Check:
 def _token_check(settings: Settings) -> Check:
     """Ask the Hub what the token may do: can it call Inference Providers?"""
     url = settings.hf_hub_endpoint.rstrip("/") + "/api/whoami-v2"
+    token = hf_token(settings)
+    hub = Endpoint(
+        service="the Hugging Face Hub",
+        url=url,
+        model="",
+        token_setting="HF_TOKEN",
+        endpoint_setting="NEWSRAG_HF_HUB_ENDPOINT",
+        model_setting="NEWSRAG_EMBEDDING_MODEL",
+    )
     try:
-        response = httpx.get(
-            url,
-            headers={"Authorization": f"Bearer {hf_token(settings)}"},
-            timeout=settings.provider_timeout,
-        )
-    except httpx.HTTPError as exc:
-        return Check("hf token", False, "hub_unreachable", f"Cannot reach {url} ({exc}).")
+        with http_boundary(hub, settings.provider_timeout, token):
+            response = httpx.get(
+                url, headers={"Authorization": f"Bearer {token}"}, timeout=settings.provider_timeout
+            )
+    except ProviderError as exc:
+        return Check("hf token", False, "hub_unreachable", exc.message)
     if response.status_code == 401:
         return Check(
             "hf token",
@@ -131,10 +140,18 @@ def _token_check(settings: Settings) -> Check:
         return Check(
             "hf token", False, "hub_error", f"{url} answered {response.status_code}: {said}"
         )
-    info = response.json()
-    token = info.get("auth", {}).get("accessToken", {})
-    role = token.get("role", "")
-    scopes = token.get("fineGrained", {}).get("global", [])
+    try:
+        info = response.json()
+        token = info.get("auth", {}).get("accessToken", {})
+        role = token.get("role", "")
+        scopes = token.get("fineGrained", {}).get("global", [])
+    except (ValueError, AttributeError):
+        return Check(
+            "hf token",
+            False,
+            "hub_error",
+            f"{url} did not answer with the Hub's whoami JSON: check NEWSRAG_HF_HUB_ENDPOINT.",
+        )
     allowed = role in ("read", "write") or INFERENCE_SCOPE in scopes
     who = f"user {info.get('name', '?')}, {role or 'unknown'} token"
     if allowed:

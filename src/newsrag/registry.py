@@ -3,7 +3,8 @@
 Built-in providers register with the same decorator a plugin uses; plugins from other packages
 are found through the entry-point group ``newsrag.<kind>`` (each entry point is a module that
 registers itself on import). A setting names the provider; an unknown name is a
-`ConfigurationError` that lists the known ones and names the setting.
+`ConfigurationError` that lists the known ones and names the setting, and so is a factory's
+failure that is not a newsrag error (a provider library refusing its settings).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
 
 from newsrag.config import Settings
-from newsrag.errors import ConfigurationError
+from newsrag.errors import ConfigurationError, NewsragError
+from newsrag.providers.boundary import describe
 
 T = TypeVar("T")
 Factory = Callable[..., T]
@@ -47,7 +49,17 @@ class Registry(Generic[T]):
                 f"Unknown {self.kind} {name!r}: set {self.setting} to one of: {known}.",
                 code="unknown_provider",
             )
-        return factory(settings, **resources)
+        try:
+            return factory(settings, **resources)
+        except NewsragError:
+            raise
+        except Exception as exc:  # a provider library's own failure while being set up
+            raise ConfigurationError(
+                f"Setting up the {self.kind} {name!r} failed with {describe(exc)}: check the "
+                f"settings it reads, or set {self.setting} to another of: "
+                f"{', '.join(self.names())}.",
+                code="provider_setup_failed",
+            ) from exc
 
     def _load_plugins(self) -> None:
         if self._plugins_loaded:

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsrag.cli.common import console
+from newsrag.cli.common import console, errors
 from newsrag.config import get_settings
 from newsrag.doctor import run_checks
 
@@ -21,5 +21,8 @@ def doctor() -> None:
         state = Text("ok", style="green") if check.ok else Text("FAILED", style="bold red")
         table.add_row(check.component, state, Text(check.detail), Text(check.fix))
     console.print(table)
-    if not all(check.ok for check in checks):
+    failed = [check for check in checks if not check.ok]
+    for check in failed:  # each whole on one line, to copy or search, beside the wrapped table
+        errors.print(f"{check.component}: {check.fix or check.detail}", markup=False)
+    if failed:
         raise typer.Exit(1)

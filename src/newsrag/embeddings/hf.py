@@ -17,11 +17,12 @@ from newsrag.config import Settings
 from newsrag.embeddings.base import Embedder, embedders
 from newsrag.embeddings.remote import RemoteEmbedder
 from newsrag.errors import BadProviderResponse, ProviderError
+from newsrag.providers.boundary import one_line
 from newsrag.providers.diagnosis import Endpoint
-from newsrag.providers.huggingface import hf_endpoint, hf_errors, hf_token, token_missing
+from newsrag.providers.huggingface import hf_boundary, hf_endpoint, hf_token, token_missing
 
 HF_INFERENCE = "hf-inference"
-OFFLINE = "NEWSRAG_EMBEDDING_PROVIDER=local"
+OFFLINE = "NEWSRAG_EMBEDDING_PROVIDER=onnx"
 
 
 def embedding_endpoint(settings: Settings, model: str) -> Endpoint:
@@ -61,22 +62,27 @@ class HFEmbedder(RemoteEmbedder):
         if not self.token:
             raise token_missing("NEWSRAG_EMBEDDING_PROVIDER=hf", OFFLINE)
         routed = self.endpoint.provider == HF_INFERENCE
-        try:
-            with hf_errors(self.endpoint, self.timeout):
-                return self.client.feature_extraction(
-                    list(texts), model=self.endpoint.url if routed else self.model_name
-                )
-        except (TypeError, json.JSONDecodeError) as exc:
-            raise self._not_vectors() from exc
-        except ValueError as exc:
-            if "inhomogeneous" in str(exc):  # numpy: a ragged list of lists
-                raise self._not_vectors() from exc
-            raise ProviderError(
+        with hf_boundary(self.endpoint, self.timeout, self.token, self._answer_errors):
+            return self.client.feature_extraction(
+                list(texts), model=self.endpoint.url if routed else self.model_name
+            )
+
+    def _answer_errors(self, exc: Exception) -> ProviderError | None:
+        """huggingface_hub's complaints about the answer or the model: a payload that is not
+        vectors (TypeError, bad JSON, a ragged list numpy refuses) or a model the provider
+        cannot run (another ValueError)."""
+        if isinstance(exc, TypeError | json.JSONDecodeError):
+            return self._not_vectors()
+        if isinstance(exc, ValueError):
+            if "inhomogeneous" in str(exc):
+                return self._not_vectors()
+            return ProviderError(
                 f"Hugging Face cannot run {self.model_name} with provider "
-                f"{self.endpoint.provider} ({exc}): set NEWSRAG_HF_PROVIDER or "
+                f"{self.endpoint.provider} ({one_line(str(exc))}): set NEWSRAG_HF_PROVIDER or "
                 "NEWSRAG_EMBEDDING_MODEL.",
                 code="provider_rejected_model",
-            ) from exc
+            )
+        return None
 
     def _not_vectors(self) -> BadProviderResponse:
         return BadProviderResponse(

@@ -16,6 +16,7 @@ import logging
 import platform
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,7 @@ from newsrag.embeddings.base import Embedder, Vectors, embedders
 from newsrag.embeddings.local import MINILM, MINILM_PACKAGE, _packaged_minilm
 from newsrag.embeddings.onnx_export import INPUTS, Feed
 from newsrag.errors import ModelUnavailable
+from newsrag.providers.boundary import boundary, describe
 
 Precision = Literal["fp32", "int8"]
 # Bump when the export or the quantisation recipe changes: older cached files are not reused.
@@ -96,23 +98,43 @@ class OnnxEmbedder(Embedder):
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
         session = self._load()
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([text.strip() for text in texts])
-        order = np.argsort([len(encoding.ids) for encoding in encodings], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            feed = _padded([encodings[row] for row in rows])
-            (hidden,) = session.run(None, feed)
-            out[rows] = _mean_pooled(hidden, feed["attention_mask"])
+        with self._boundary():
+            encodings = self._tokenizer.encode_batch([text.strip() for text in texts])
+            order = np.argsort([len(encoding.ids) for encoding in encodings], kind="stable")
+            for start in range(0, len(texts), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                feed = _padded([encodings[row] for row in rows])
+                (hidden,) = session.run(None, feed)
+                out[rows] = _mean_pooled(hidden, feed["attention_mask"])
         return out
 
     def _load(self) -> Any:
         if self._session is not None:
             return self._session
-        with self._lock:
+        with self._lock, self._boundary():
             if self._session is None:
                 self._tokenizer = _tokenizer(_packaged_minilm())
                 self._session = self._open(self._exported())
         return self._session
+
+    def _boundary(self) -> AbstractContextManager[None]:
+        """The boundary around onnxruntime and tokenizers: a failure before the model is loaded
+        says how to export it again."""
+        return boundary(
+            "ONNX Runtime",
+            f"try again; if it keeps failing, delete the exported model in {self.cache_dir} "
+            f"(newsrag exports it again), or set NEWSRAG_EMBEDDING_PROVIDER=local.",
+            self._load_failure,
+        )
+
+    def _load_failure(self, exc: Exception) -> ModelUnavailable | None:
+        if self._session is not None:
+            return None
+        return ModelUnavailable(
+            f"ONNX Runtime cannot load {self.model_file} ({describe(exc)}): delete it and "
+            "newsrag exports the model again on next use.",
+            code="model_not_installed",
+        )
 
     def _exported(self) -> Path:
         target = self.model_file
@@ -150,16 +172,7 @@ class OnnxEmbedder(Embedder):
             ) from exc
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
-        try:
-            return onnxruntime.InferenceSession(
-                str(path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime's errors share no base class but Exception
-            raise ModelUnavailable(
-                f"ONNX Runtime cannot load {path} ({exc}): delete it and newsrag exports the "
-                "model again on next use.",
-                code="model_not_installed",
-            ) from exc
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _int8_name() -> str:

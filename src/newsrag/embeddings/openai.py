@@ -30,7 +30,7 @@ def openai_endpoint(
     path: str,
     *,
     model_setting: str = "NEWSRAG_EMBEDDING_MODEL",
-    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=local",
+    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=onnx",
 ) -> Endpoint:
     key = openai_key(settings)
     return Endpoint(
@@ -73,13 +73,14 @@ class OpenAIEmbedder(RemoteEmbedder):
         )
         self.timeout = settings.provider_timeout
         self.key_missing = needs_key(settings)
+        self.key = openai_key(settings)
         self.client = httpx.Client(timeout=self.timeout, headers=bearer(settings))
 
     def request(self, texts: Sequence[str]) -> Any:
         if self.key_missing:
             raise key_missing(self.endpoint)
         body = {"model": self.model_name, "input": list(texts)}
-        response = post_json(self.client, self.endpoint, self.timeout, body)
+        response = post_json(self.client, self.endpoint, self.timeout, body, secret=self.key)
         try:
             rows = sorted(response.json()["data"], key=lambda row: row["index"])
             return [row["embedding"] for row in rows]

@@ -17,7 +17,7 @@ from newsrag.generation.base import Generator, generators
 from newsrag.generation.llm import ChatModelGenerator, Sampling
 from newsrag.generation.openai import cut_off
 from newsrag.generation.prompt import ChatMessages
-from newsrag.providers.huggingface import hf_endpoint, hf_errors, hf_token, token_missing
+from newsrag.providers.huggingface import hf_boundary, hf_endpoint, hf_token, token_missing
 from newsrag.providers.retry import with_retries
 
 DEFAULT_MODEL = "meta-llama/Llama-3.1-8B-Instruct"
@@ -52,26 +52,28 @@ class HFChatGenerator(ChatModelGenerator):
         if not self.token:
             raise token_missing("NEWSRAG_GENERATOR=hf", OFFLINE)
         # One client per reply: the client keeps each streamed answer open until it is closed.
-        with InferenceClient(base_url=self.base_url, token=self.token, timeout=self.timeout) as hub:
+        with (
+            hf_boundary(self.endpoint, self.timeout, self.token),
+            InferenceClient(base_url=self.base_url, token=self.token, timeout=self.timeout) as hub,
+        ):
             chunks = with_retries(
                 lambda: self._open(hub, messages, max_tokens, stop),
                 retries=self.retries,
                 budget=self.retry_budget,
             )
             finished = False
-            with hf_errors(self.endpoint, self.timeout):
-                for chunk in chunks:
-                    choice = chunk.choices[0] if chunk.choices else None
-                    finished = finished or bool(choice and choice.finish_reason)
-                    if choice and choice.delta.content:
-                        yield choice.delta.content
+            for chunk in chunks:
+                choice = chunk.choices[0] if chunk.choices else None
+                finished = finished or bool(choice and choice.finish_reason)
+                if choice and choice.delta.content:
+                    yield choice.delta.content
             if not finished:
                 raise cut_off(self.endpoint)
 
     def _open(
         self, hub: InferenceClient, messages: ChatMessages, max_tokens: int, stop: Sequence[str]
     ) -> Iterator[Any]:
-        with hf_errors(self.endpoint, self.timeout):
+        with hf_boundary(self.endpoint, self.timeout, self.token):
             return iter(
                 hub.chat_completion(
                     list(messages),

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from newsrag.config import Settings
-from newsrag.errors import ConfigurationError, ModelUnavailable
+from newsrag.errors import ConfigurationError, ModelUnavailable, ProviderError
 from newsrag.generation.base import Generator, generators
 from newsrag.generation.llm import ChatModelGenerator, Sampling
 from newsrag.generation.prompt import ChatMessages, compact_messages
+from newsrag.providers.boundary import boundary, describe, one_line
 from newsrag.retrieval import Evidence
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ SMALL_MODEL_SOURCES = 3
 SMALL_MODEL_SOURCE_WORDS = 100
 SMALL_MODEL_MAX_TOKENS = 128
 SMALL_MODEL_STOPS = ("\n\n",)  # a small model drifts off after its first paragraph
+FIX = "try again; if it keeps failing, set NEWSRAG_GENERATOR=extractive."
 
 
 def default_gguf() -> Path | None:
@@ -77,17 +79,31 @@ def load_llama(path: Path, settings: Settings) -> Any:
             "NEWSRAG_GENERATOR=local needs llama-cpp-python: `pip install 'newsrag[local-llm]'` "
             "(it compiles llama.cpp, about 5 minutes), or set NEWSRAG_GENERATOR=extractive."
         ) from exc
-    try:
+
+    def unloadable(exc: Exception) -> ModelUnavailable:
+        return ModelUnavailable(
+            f"llama.cpp could not load {path} ({describe(exc)}): set NEWSRAG_LLM_GGUF to a valid "
+            "GGUF file, or set NEWSRAG_GENERATOR=extractive."
+        )
+
+    with boundary("llama.cpp", FIX, unloadable):
         return Llama(
             model_path=str(path),
             n_ctx=settings.llm_context_tokens,
             n_threads=settings.llm_threads or os.cpu_count() or 1,
             verbose=False,
         )
-    except (ValueError, RuntimeError) as exc:
-        raise ModelUnavailable(
-            f"llama.cpp could not load {path} ({exc}): set NEWSRAG_LLM_GGUF to a valid GGUF file."
-        ) from exc
+
+
+def too_long(exc: Exception) -> ProviderError | None:
+    """llama.cpp's refusal of a prompt longer than its context."""
+    if isinstance(exc, ValueError) and "context window" in str(exc):
+        return ProviderError(
+            f"The question and its sources do not fit the model's context ({one_line(str(exc))}): "
+            "raise NEWSRAG_LLM_CONTEXT_TOKENS or lower NEWSRAG_TOP_K.",
+            code="prompt_too_long",
+        )
+    return None
 
 
 class LocalGenerator(ChatModelGenerator):
@@ -114,7 +130,7 @@ class LocalGenerator(ChatModelGenerator):
         self, messages: ChatMessages, *, max_tokens: int, stop: Sequence[str] = ()
     ) -> Iterator[str]:
         stops = [*STOPS, *(SMALL_MODEL_STOPS if self.small else ()), *stop]
-        with self.lock:
+        with self.lock, boundary("llama.cpp", FIX, too_long):
             if self.chat_template:
                 chunks = self.llama.create_chat_completion(
                     messages=[{"role": "user", "content": as_one_turn(messages)}],

@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 
 from newsrag.config import Settings
-from newsrag.embeddings.openai import bearer, key_missing, needs_key, openai_endpoint
+from newsrag.embeddings.openai import bearer, key_missing, needs_key, openai_endpoint, openai_key
 from newsrag.errors import BadProviderResponse, ProviderError
 from newsrag.generation.base import Generator, generators
 from newsrag.generation.llm import ChatModelGenerator, Sampling
 from newsrag.generation.prompt import ChatMessages
 from newsrag.providers.diagnosis import Endpoint, error_text
-from newsrag.providers.http import post_json, provider_errors
+from newsrag.providers.http import http_boundary, post_json
 from newsrag.providers.retry import with_retries
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -40,6 +40,7 @@ class OpenAIChatGenerator(ChatModelGenerator):
         self.retries = settings.provider_retries
         self.retry_budget = settings.provider_retry_budget
         self.temperature = settings.llm_temperature
+        self.key = openai_key(settings)
         self.client = httpx.Client(timeout=self.timeout, headers=bearer(settings))
 
     def complete(
@@ -57,12 +58,14 @@ class OpenAIChatGenerator(ChatModelGenerator):
         if stop:
             body["stop"] = list(stop)
         response = with_retries(
-            lambda: post_json(self.client, self.endpoint, self.timeout, body, stream=True),
+            lambda: post_json(
+                self.client, self.endpoint, self.timeout, body, secret=self.key, stream=True
+            ),
             retries=self.retries,
             budget=self.retry_budget,
         )
         try:
-            with provider_errors(self.endpoint, self.timeout):
+            with http_boundary(self.endpoint, self.timeout, self.key):
                 if "text/event-stream" in response.headers.get("content-type", ""):
                     yield from self._events(response)
                 else:

@@ -30,6 +30,23 @@ class SourceOutcome:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A skipped source (`item` False; its message names the source) or a skipped item of it."""
+
+    source: str
+    message: str
+    item: bool = True
+
+
+def log_problem(problem: Problem) -> None:
+    """The default report of a problem: one warning in the log."""
+    if problem.item:
+        log.warning("skipped an item of %s: %s", problem.source, problem.message)
+    else:
+        log.warning("skipped source %s: %s", problem.source, problem.message)
+
+
 class Ingestor:
     def __init__(
         self,
@@ -56,8 +73,10 @@ class Ingestor:
         *,
         on_articles: Callable[[str, int], None] | None = None,
         progress: Progress | None = None,
+        on_problem: Callable[[Problem], None] = log_problem,
     ) -> list[SourceOutcome]:
-        """Ingest each source; one that cannot be read is logged in one line and skipped."""
+        """Ingest each source. A source that cannot be read and an item that cannot be ingested
+        are skipped, each given to `on_problem` once (by default, a warning in the log)."""
         outcomes = []
         for source in sources:
             try:
@@ -65,17 +84,19 @@ class Ingestor:
                     source, self.client, fetch_full_articles=self.fetch_full_articles
                 )
             except NewsragError as exc:
-                log.warning("skipped source %s: %s", source, exc.message)
+                on_problem(Problem(source, exc.message, item=False))
                 self.runs.record(source, None, exc.message)
                 outcomes.append(SourceOutcome(source, IngestReport(), exc.message))
                 continue
+            for error in batch.errors:
+                on_problem(Problem(source, error))
             if on_articles is not None:
                 on_articles(source, len(batch.articles))
             report = self.ingest_articles(batch.articles, progress=progress)
+            for error in report.errors:
+                on_problem(Problem(source, error))
             report.failed += len(batch.errors)
             report.errors = batch.errors + report.errors
-            for error in batch.errors:
-                log.warning("skipped an item of %s: %s", source, error)
             self.runs.record(source, report)
             count_ingest(report)
             outcomes.append(SourceOutcome(source, report))
@@ -125,7 +146,6 @@ class Ingestor:
                     article, chunks, article_vectors, self.embedder.model_name
                 )
             except InvalidInput as exc:
-                log.warning("skipped %s: %s", article.url, exc.message)
                 report.failed += 1
                 report.errors.append(f"{article.url}: {exc.message}")
                 continue

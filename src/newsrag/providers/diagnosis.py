@@ -43,7 +43,7 @@ class Endpoint:
     provider: str = ""
     huggingface: bool = False
     provider_setting: str = "NEWSRAG_HF_PROVIDER"
-    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=local"
+    offline_setting: str = "NEWSRAG_EMBEDDING_PROVIDER=onnx"
 
     @property
     def where(self) -> str:
@@ -53,6 +53,14 @@ class Endpoint:
     def subject(self) -> str:
         """`where` at the start of a sentence."""
         return self.where[:1].upper() + self.where[1:]
+
+    @property
+    def unknown_fix(self) -> str:
+        """What to do about a failure newsrag has no sentence for."""
+        return (
+            f"try again; if it keeps failing, NEWSRAG_LOG_LEVEL=debug logs its traceback, or set "
+            f"{self.offline_setting} to stop calling {self.where}."
+        )
 
 
 def error_text(body: bytes | str) -> str:
@@ -165,10 +173,12 @@ def timed_out(endpoint: Endpoint, seconds: float) -> ProviderTimeout:
     )
 
 
-def unreachable(endpoint: Endpoint, reason: str) -> ProviderUnreachable:
+def unreachable(endpoint: Endpoint, reason: str, *, fix: str = "") -> ProviderUnreachable:
+    """`fix` (say "check HTTPS_PROXY") replaces checking the endpoint's setting and the network."""
+    fix = fix or f"check {endpoint.endpoint_setting} and the network"
     return ProviderUnreachable(
-        f"Cannot reach {endpoint.where} at {endpoint.url} ({reason}): check "
-        f"{endpoint.endpoint_setting} and the network, or set {endpoint.offline_setting}."
+        f"Cannot reach {endpoint.where} at {endpoint.url} ({reason}): {fix}, or set "
+        f"{endpoint.offline_setting}."
     )
 
 

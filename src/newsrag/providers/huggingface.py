@@ -1,18 +1,24 @@
 """What the Hugging Face embedder and generator share: the token, who is being called, the
-"no token" sentence, and huggingface_hub's errors mapped into newsrag's ProviderError tree."""
+"no token" sentence, and huggingface_hub's errors translated at the provider boundary."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx2
-from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError, TextGenerationError
+from huggingface_hub.errors import (
+    HfHubHTTPError,
+    InferenceTimeoutError,
+    OfflineModeIsEnabled,
+    TextGenerationError,
+)
 
 from newsrag.config import Settings
-from newsrag.errors import ProviderError, TokenMissing
+from newsrag.errors import ProviderError, ProviderUnreachable, TokenMissing
 from newsrag.masking import mask_secret
-from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, diagnose, timed_out, unreachable
+from newsrag.providers.boundary import Translator, boundary, one_line
+from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, diagnose, timed_out
+from newsrag.providers.http import http_translator
 
 
 def hf_token(settings: Settings) -> str:
@@ -53,27 +59,44 @@ def token_missing(choice: str, offline_setting: str) -> TokenMissing:
     )
 
 
-@contextmanager
-def hf_errors(endpoint: Endpoint, timeout: float) -> Iterator[None]:
-    """Raise huggingface_hub's HTTP, timeout, transport and generation errors inside as the
-    ProviderError that names what to do. Other errors pass through for the caller to map."""
-    try:
-        yield
-    except TextGenerationError as exc:
-        raise ProviderError(
-            f"{endpoint.subject} failed while answering with {endpoint.model} ({exc}): try again, "
-            f"or set {endpoint.offline_setting}.",
-            code="provider_stream_error",
-        ) from exc
-    except HfHubHTTPError as exc:
-        response = exc.response
-        raise diagnose(response.status_code, response.content, response.headers, endpoint) from exc
-    except (InferenceTimeoutError, httpx2.TimeoutException) as exc:
-        raise timed_out(endpoint, timeout) from exc
-    except httpx2.TransportError as exc:
-        raise unreachable(endpoint, _reason(exc)) from exc
+def hf_translator(endpoint: Endpoint, timeout: float) -> Translator:
+    """What huggingface_hub's errors (and those of httpx2, which it calls) mean for a call to
+    `endpoint`."""
+    transport = http_translator(endpoint, timeout, httpx2)
+
+    def translate(exc: Exception) -> ProviderError | None:
+        if isinstance(exc, OfflineModeIsEnabled):
+            return ProviderUnreachable(
+                f"HF_HUB_OFFLINE is set, which keeps huggingface_hub off the network, so "
+                f"{endpoint.where} cannot be called: unset HF_HUB_OFFLINE, or set "
+                f"{endpoint.offline_setting}.",
+                code="hf_hub_offline",
+            )
+        if isinstance(exc, TextGenerationError):
+            return ProviderError(
+                f"{endpoint.subject} failed while answering with {endpoint.model} "
+                f"({one_line(str(exc))}): try again, or set {endpoint.offline_setting}.",
+                code="provider_stream_error",
+            )
+        response = getattr(exc, "response", None)
+        if isinstance(exc, HfHubHTTPError) and response is not None:
+            return diagnose(response.status_code, response.content, response.headers, endpoint)
+        if isinstance(exc, InferenceTimeoutError):
+            return timed_out(endpoint, timeout)
+        return transport(exc)
+
+    return translate
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return "connection refused" if "refused" in text.lower() else text.splitlines()[0]
+def hf_boundary(
+    endpoint: Endpoint, timeout: float, token: str, *more: Translator
+) -> AbstractContextManager[None]:
+    """The boundary around a call to huggingface_hub; `more` translate what only the caller
+    knows the meaning of."""
+    return boundary(
+        "huggingface_hub",
+        endpoint.unknown_fix,
+        hf_translator(endpoint, timeout),
+        *more,
+        secrets=[token],
+    )

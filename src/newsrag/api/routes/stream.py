@@ -1,6 +1,7 @@
 """POST /api/chat/stream: the answer of POST /api/chat as server-sent events, piece by piece.
 
-Events, in order: `sources` (the sources found), `token` (`{"text"}`) for each piece of the answer
+Events, in order: `sources` (the sources found; a failure to find them answers its status, 503
+say, in the error envelope instead of the stream), `token` (`{"text"}`) for each piece of the answer
 as it is produced, then `done` (the body `POST /api/chat` answers, citations checked); or, when
 answering fails, `error` (the error envelope) and the stream ends. A `: ping` comment goes out
 every HEARTBEAT_SECONDS while the answer is being worked on. A client that leaves mid-answer
@@ -44,8 +45,15 @@ HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     },
 )
 async def chat_stream(body: ChatRequest, services: ServicesDep) -> StreamingResponse:
+    """The first event (the sources) is produced before the response starts, so that a failure
+    to search (a provider or the database down) answers its status (503) in the envelope."""
     events = services.chat.stream(body.sessionId, body.message, search_filters(body))
-    return EventStream(server_events(events))
+    try:
+        first = await run_in_threadpool(next, events, None)
+    except BaseException:
+        await run_in_threadpool(events.close)
+        raise
+    return EventStream(server_events(events, first))
 
 
 class EventStream(StreamingResponse):
@@ -67,11 +75,14 @@ class EventStream(StreamingResponse):
 
 
 async def server_events(
-    events: Generator[StreamEvent, None, None],
+    events: Generator[StreamEvent, None, None], first: StreamEvent | None = None
 ) -> AsyncGenerator[str, None]:
-    """The chat's events as SSE text; each is produced in the threadpool, pinging meanwhile."""
+    """`first`, then the chat's other events, as SSE text; each is produced in the threadpool,
+    pinging meanwhile."""
     pending: asyncio.Future[StreamEvent | None] | None = None
     try:
+        if first is not None:
+            yield format_event(first)
         while True:
             pending = asyncio.ensure_future(run_in_threadpool(next, events, None))
             while not (await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS))[0]:
