@@ -46,7 +46,8 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run(workdir: Path, database_url: str, *args: str) -> Run:
+def run(workdir: Path, database_url: str, *args: str, **variables: str) -> Run:
+    """`newsrag *args` in `workdir` on `database_url`, with `variables` added to its env."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -58,6 +59,7 @@ def run(workdir: Path, database_url: str, *args: str) -> Run:
         NEWSRAG_ONNX_DIR=str(ONNX_DIR),
         NEWSRAG_SOURCES="",
         NEWSRAG_REFRESH_MINUTES="0",
+        **variables,
     )
     done = subprocess.run(
         [str(NEWSRAG), *args],

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
+import huggingface_hub.constants
 
 from newsrag.config import Settings, configured_variables
 from newsrag.embeddings import Embedder, embedders
@@ -45,7 +46,7 @@ def run_checks(settings: Settings, env_file: Path = Path(".env")) -> list[Check]
     )
     if embedder is not None:
         checks.append(_embedding_check(embedder, settings))
-        if settings.embedding_provider == "hf" and hf_token(settings):
+        if settings.embedding_provider == "hf" and hf_token(settings) and not hub_offline():
             checks.append(_token_check(settings))
         generator = _attempt(
             checks,
@@ -57,6 +58,11 @@ def run_checks(settings: Settings, env_file: Path = Path(".env")) -> list[Check]
     if db is not None:
         db.close()
     return checks
+
+
+def hub_offline() -> bool:
+    """Whether HF_HUB_OFFLINE keeps huggingface_hub (and so the token check) off the network."""
+    return bool(huggingface_hub.constants.HF_HUB_OFFLINE)
 
 
 def _attempt(checks: list[Check], component: str, step: Callable[[], T]) -> T | None:
