@@ -54,13 +54,18 @@ def test_a_changed_article_replaces_its_chunks(fake_services: Services, tmp_path
     ]
 
 
-def test_a_bad_item_is_reported_and_the_rest_goes_in(
-    fake_services: Services, tmp_path: Path
-) -> None:
+def two_bad_items(folder: Path) -> tuple[list[dict[str, object]], str]:
+    """Four articles, the second without a title and the third holding NUL; and their file."""
     rows = wikinews_rows(4)
     rows[1] = {**rows[1], "title": ""}
     rows[2] = {**rows[2], "body": "Text with a NUL \x00 byte that PostgreSQL refuses."}
-    source = str(write_jsonl(tmp_path / "news.jsonl", rows))
+    return rows, str(write_jsonl(folder / "news.jsonl", rows))
+
+
+def test_a_bad_item_is_reported_and_the_rest_goes_in(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    rows, source = two_bad_items(tmp_path)
 
     [outcome] = fake_services.ingestor.ingest_sources([source])
 
@@ -88,10 +93,7 @@ def test_an_unreadable_source_is_skipped_and_recorded(
 def test_each_skipped_item_goes_to_the_problem_callback_once(
     fake_services: Services, tmp_path: Path
 ) -> None:
-    rows = wikinews_rows(4)
-    rows[1] = {**rows[1], "title": ""}
-    rows[2] = {**rows[2], "body": "Text with a NUL \x00 byte that PostgreSQL refuses."}
-    source = str(write_jsonl(tmp_path / "news.jsonl", rows))
+    _, source = two_bad_items(tmp_path)
     problems: list[Problem] = []
 
     [outcome] = fake_services.ingestor.ingest_sources([source], on_problem=problems.append)
