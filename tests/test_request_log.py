@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from tests.api_helpers import (
     FIREFOX_QUESTION,
     api_services_fixture,  # noqa: F401  (the `api_services` fixture)
+    chat,
     client_fixture,  # noqa: F401  (the `client` fixture)
     new_id,
 )
@@ -136,6 +137,28 @@ def test_a_chat_access_line_hashes_the_body_session_and_leaves_out_secrets(
     assert session not in logged
     assert secret not in logged
     assert FIREFOX_QUESTION not in logged
+
+
+def test_an_access_line_hashes_an_email_session_id_and_the_log_never_holds_it(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every server logger, not only the access line's
+    session = f"{new_id()}@example.com"
+
+    chat(client, session, FIREFOX_QUESTION)
+    client.get(f"/api/history/{session}")
+    client.delete(f"/api/session/{session}")
+
+    lines = access_lines(caplog)
+    assert [(line["route"], line["status"]) for line in lines] == [
+        ("/api/chat", 200),
+        ("/api/history/{sessionId}", 200),
+        ("/api/session/{sessionId}", 200),
+    ]
+    assert {line["session"] for line in lines} == {sha(session)}
+    server = [r.getMessage() for r in caplog.records if r.name.startswith("newsrag")]
+    assert len(server) >= 3
+    assert not [message for message in server if "@" in message]
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,22 @@ def test_sessions_are_isolated(store: SessionStore, new_id: Callable[[], str]) -
     assert contents(store, two) == ["two: storm"]
 
 
+def test_ids_that_differ_only_in_punctuation_are_separate_sessions(
+    store: SessionStore, new_id: Callable[[], str]
+) -> None:
+    stem = new_id()
+    ids = [f"{stem}:42", f"{stem}.42", f"{stem}@42", f"{stem}42"]
+    try:
+        for session_id in ids:
+            store.append(session_id, [message("user", session_id)])
+        store.delete(ids[0])
+        assert contents(store, ids[0]) is None
+        assert [contents(store, session_id) for session_id in ids[1:]] == [[i] for i in ids[1:]]
+    finally:
+        for session_id in ids:
+            store.delete(session_id)
+
+
 def test_check_passes_when_the_store_is_reachable(store: SessionStore) -> None:
     store.check()
 
@@ -239,6 +255,21 @@ def test_redis_stores_a_list_under_chat_key_with_native_ttl(
     assert 0 < redis_client.ttl(key) <= 300
     stored = [json.loads(row) for row in redis_client.lrange(key, 0, -1)]
     assert [(row["role"], row["content"]) for row in stored] == [("user", "where is it?")]
+
+
+def test_redis_keeps_a_session_id_with_colons_and_at_under_chat_and_the_whole_id(
+    fresh_db: Database,
+    tmp_path: Path,
+    new_id: Callable[[], str],
+    redis_client: redis.Redis[bytes],
+) -> None:
+    store = build("redis", fresh_db, tmp_path)
+    session_id = f"tenant:{new_id()}:user@example.com"
+    try:
+        store.append(session_id, [message("user", "hello")])
+        assert redis_client.llen(f"chat:{session_id}") == 1
+    finally:
+        store.delete(session_id)
 
 
 def test_redis_append_restarts_the_expiry_clock(

@@ -14,6 +14,7 @@ from newsrag.generation import NOT_COVERED, Drafting, Generator
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
+from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.coverage import missing_terms, unreported_outcome
@@ -243,7 +244,8 @@ class ChatService:
         try:
             self.sessions.append(session_id, messages)
         except NewsragError as exc:
-            log.warning("could not keep the messages of session %s: %s", session_id, exc.message)
+            kept = session_hash(session_id)
+            log.warning("could not keep the messages of session %s: %s", kept, exc.message)
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,3 +27,8 @@ def mask_secret(secret: str) -> str:
         return "…"
     prefix = secret[:3] if secret[:3] in ("hf_", "sk-") else ""
     return f"{prefix}…{secret[-4:]}"
+
+
+def session_hash(session_id: str) -> str:
+    """What logs say of a session: the first 16 hex digits of its id's SHA-256."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:16]

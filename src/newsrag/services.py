@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from redis import Redis
+
 from newsrag.chat import ChatService
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder, create_embedder
@@ -16,6 +18,7 @@ from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
 from newsrag.retrieval import HybridRetriever, Ranking
 from newsrag.sessions import SessionStore, create_session_store
+from newsrag.sessions.redis import RedisSessionStore, connect_redis
 from newsrag.store import (
     ArticleStore,
     ChunkSearch,
@@ -45,10 +48,13 @@ class Services:
     chat: ChatService
     client: NewsClient
     jobs: IngestJobs
+    redis: Redis[bytes] | None = None  # REDIS_URL's client (`shared_redis`); None when unset
 
     def close(self) -> None:
         self.jobs.close()
         self.client.close()
+        if self.redis is not None:
+            self.redis.close()
         self.db.close()
 
 
@@ -94,8 +100,27 @@ def build_services(
     )
     jobs = IngestJobs(ingestor, JobTables(db))
     return Services(
-        settings, db, store, runs, embedder, generator, sessions, ingestor, chat, client, jobs
+        settings,
+        db,
+        store,
+        runs,
+        embedder,
+        generator,
+        sessions,
+        ingestor,
+        chat,
+        client,
+        jobs,
+        shared_redis(settings, sessions),
     )
+
+
+def shared_redis(settings: Settings, sessions: SessionStore) -> Redis[bytes] | None:
+    """The client of REDIS_URL that /health asks: the session store's when sessions live in
+    Redis, else one of its own (REDIS_URL may be there for the rate limits alone)."""
+    if isinstance(sessions, RedisSessionStore):
+        return sessions.client
+    return connect_redis(settings.redis_url) if settings.redis_url else None
 
 
 def retriever(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsrag.api.requestlog import route_template
 from newsrag.errors import NewsragError, Unauthorized
 
 log = logging.getLogger("newsrag.api")
@@ -50,11 +51,20 @@ def describe_validation(exc: RequestValidationError) -> str:
         if kind == "string_nul":
             return f"'{field}' must not contain NUL (\\u0000) characters."
         if kind == "string_pattern_mismatch":
-            return f"'{field}' must be 1-128 characters of letters, digits, '-' or '_'."
+            return (
+                f"'{field}' must be 1-128 characters of ASCII letters, digits, "
+                "'_', '-', '.', ':' or '@', and not only dots."
+            )
         if kind in {"model_attributes_type", "dict_type"}:
             return f"'{field}' must be a JSON object."
         return f"'{field}': {problem.get('msg', 'is invalid')}."
     return "The request is invalid."
+
+
+def logged_path(scope: Scope) -> str:
+    """The route's template (`/api/history/{sessionId}`) rather than a path that may hold a
+    session id; "an unknown path" when no route matched."""
+    return route_template(scope) or "an unknown path"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -65,7 +75,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NewsragError)
     async def _newsrag(request: Request, exc: NewsragError) -> JSONResponse:
         if exc.status >= 500:
-            log.error("%s %s failed: %s", request.method, request.url.path, exc.message)
+            log.error("%s %s failed: %s", request.method, logged_path(request.scope), exc.message)
         response = envelope(exc.status, exc.message, exc.code)
         if isinstance(exc, Unauthorized):
             response.headers["WWW-Authenticate"] = "Bearer"
@@ -113,7 +123,7 @@ class UnexpectedErrors:
         try:
             await self.app(scope, receive, tracked)
         except Exception:
-            log.exception("%s %s failed unexpectedly", scope.get("method"), scope.get("path"))
+            log.exception("%s %s failed unexpectedly", scope.get("method"), logged_path(scope))
             if started:
                 raise
             response = envelope(500, INTERNAL_ERROR, "internal_error")

@@ -8,21 +8,19 @@ BODY_KEY, where the rate limits and the access log find the session id of a chat
 from __future__ import annotations
 
 import json
-import re
 
 from fastapi import Request
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsrag.api.errors import envelope
-from newsrag.api.schemas import SESSION_ID_PATTERN
+from newsrag.api.schemas import is_session_id
 from newsrag.errors import InvalidInput
 
 MAX_BODY_BYTES = 64 * 1024
 BODY_KEY = "newsrag.body"
 SESSION_KEY = "newsrag.session_id"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-SESSION_ID = re.compile(SESSION_ID_PATTERN)
 
 TOO_LARGE = (
     "The request body is larger than 64 KiB: send a shorter message (at most 5000 characters)."
@@ -136,4 +134,4 @@ def _session_id(body: bytes) -> str | None:
     except (ValueError, RecursionError):
         return None
     value = data.get("sessionId") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and SESSION_ID.fullmatch(value) else None
+    return value if is_session_id(value) else None

@@ -14,7 +14,6 @@ route, method, status and latency also feed the request histogram of /metrics.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -27,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsrag import timing
 from newsrag.api.limits import body_session_id
+from newsrag.masking import session_hash
 from newsrag.metrics import observe_request
 
 log = logging.getLogger("newsrag.access")
@@ -43,10 +43,6 @@ def request_id(scope: Scope) -> str:
             if SANE_REQUEST_ID.fullmatch(given):
                 return given
     return uuid.uuid4().hex
-
-
-def session_hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()[:16]
 
 
 class RequestLog:

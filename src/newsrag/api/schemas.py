@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -16,10 +17,27 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
+SESSION_ID = re.compile(SESSION_ID_PATTERN)
 MAX_MESSAGE = 5000
 
-SessionId = Annotated[StrictStr, StringConstraints(pattern=SESSION_ID_PATTERN)]
+
+def not_only_dots(session_id: str) -> str:
+    """Refuse `.`, `..` and the like: clients and proxies rewrite such path segments, so
+    `/api/history/..` would reach another path than the session's."""
+    if not session_id.strip("."):
+        raise PydanticCustomError("string_pattern_mismatch", "String must not be only dots")
+    return session_id
+
+
+def is_session_id(value: object) -> TypeGuard[str]:
+    """Whether `value` is a session id the API accepts (SessionId's rule, outside pydantic)."""
+    return isinstance(value, str) and bool(SESSION_ID.fullmatch(value)) and bool(value.strip("."))
+
+
+SessionId = Annotated[
+    StrictStr, StringConstraints(pattern=SESSION_ID_PATTERN), AfterValidator(not_only_dots)
+]
 
 
 def no_nul(text: str) -> str:

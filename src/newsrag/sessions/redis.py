@@ -16,6 +16,8 @@ from newsrag.masking import mask_url
 from newsrag.models import Message, SessionHistory
 from newsrag.sessions.base import SessionStore, session_stores
 
+# A session id may hold ':' (`tenant:42`), but its key is this fixed prefix and then the whole id:
+# distinct ids are distinct keys, and none starts like another kind's (rate limits: `ratelimit:`).
 KEY_PREFIX = "chat:"
 
 
@@ -25,9 +27,7 @@ class RedisSessionStore(SessionStore):
     def __init__(self, url: str, ttl_seconds: int) -> None:
         self.display_url = mask_url(url)
         self.ttl_seconds = ttl_seconds
-        self.client: redis.Redis[bytes] = redis.Redis.from_url(
-            url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
-        )
+        self.client = connect_redis(url)
 
     def append(self, session_id: str, messages: Sequence[Message]) -> None:
         key = KEY_PREFIX + session_id
@@ -68,6 +68,21 @@ class RedisSessionStore(SessionStore):
                 "start it, or unset REDIS_URL to keep sessions in PostgreSQL.",
                 code="redis_unavailable",
             ) from exc
+
+
+def connect_redis(url: str) -> redis.Redis[bytes]:
+    """A client of the Redis at `url`; it connects at its first command (again after a failure)."""
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
+    )
+
+
+def answers(client: redis.Redis[bytes]) -> bool:
+    """Whether the Redis of `client` answers a PING."""
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
 
 
 def _row(message: Message) -> dict[str, Any]:

@@ -1,7 +1,12 @@
-"""GET /health: each component's state, the index, and the last refresh of every source."""
+"""GET /health: each component's state, the index, and the last refresh of every source.
+
+`timestamp`, `service` and `redis` are the fields the Node.js service answered with (`service`
+names this one); `redis` is "connected", "disconnected" or "not configured" (no REDIS_URL).
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,13 +14,15 @@ from fastapi.responses import JSONResponse
 
 from newsrag.api.deps import RefresherDep, ServicesDep
 from newsrag.errors import NewsragError
+from newsrag.services import Services
+from newsrag.sessions.redis import answers
 
 router = APIRouter()
 
 
 @router.get("/health")
 def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
-    body: dict[str, Any] = {"status": "ok"}
+    body: dict[str, Any] = {"status": "ok", "timestamp": now_iso(), "service": "newsrag"}
     healthy = True
     try:
         stats = services.store.stats()
@@ -80,6 +87,23 @@ def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
     except NewsragError as exc:
         healthy = False
         body["sessions"] = {"state": "error", "store": services.sessions.name, "error": exc.message}
+    body["redis"] = redis_state(services, sessions_ok=body["sessions"]["state"] == "ok")
+    if body["redis"] == "disconnected":  # the rate limits, shared in it, answer 503 meanwhile
+        body["status"] = "degraded"
     if not healthy:
         body["status"] = "error"
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+def now_iso() -> str:
+    """Now in UTC, ISO 8601 to the millisecond with `Z`, as JavaScript's toISOString() writes it."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def redis_state(services: Services, *, sessions_ok: bool) -> str:
+    """Whether REDIS_URL's Redis answers. When it holds the sessions, their check (just made)
+    stands for it, so one /health asks Redis once."""
+    if services.redis is None:
+        return "not configured"
+    answered = sessions_ok if services.sessions.name == "redis" else answers(services.redis)
+    return "connected" if answered else "disconnected"

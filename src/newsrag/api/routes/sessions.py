@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator
 
 from newsrag.api.deps import ServicesDep
 from newsrag.api.errors import envelope
@@ -15,11 +16,12 @@ from newsrag.api.schemas import (
     ErrorResponse,
     HistoryResponse,
     MessageOut,
+    not_only_dots,
 )
 
 router = APIRouter()
 
-SessionPath = Annotated[str, Path(pattern=SESSION_ID_PATTERN)]
+SessionPath = Annotated[str, Path(pattern=SESSION_ID_PATTERN), AfterValidator(not_only_dots)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
 
 

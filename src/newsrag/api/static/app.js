@@ -4,7 +4,7 @@
 "use strict";
 
 const SESSION_KEY = "chatSessionId";
-const SESSION_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const SESSION_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const MAX_CHARS = 5000;
 const NETWORK_ERROR = "Could not reach the newsrag server: check that it is running, then try again.";
 const CUT_SHORT = "The answer stopped before it was complete: try asking again.";
