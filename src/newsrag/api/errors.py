@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsrag.api.requestlog import route_template
 from newsrag.errors import NewsragError, Unauthorized
 
 log = logging.getLogger("newsrag.api")
@@ -59,6 +58,18 @@ def describe_validation(exc: RequestValidationError) -> str:
             return f"'{field}' must be a JSON object."
         return f"'{field}': {problem.get('msg', 'is invalid')}."
     return "The request is invalid."
+
+
+def route_template(scope: Scope) -> str | None:
+    """The matched route's path template; a mounted app (the page's /static) has no route of
+    its own in the scope, only its mount path in `root_path`."""
+    route = scope.get("route")
+    if route is not None:
+        template: str = route.path_format
+        return template
+    if "endpoint" in scope:
+        return f"{scope.get('root_path', '')}/{{path}}"
+    return None
 
 
 def logged_path(scope: Scope) -> str:

@@ -25,6 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsrag import timing
+from newsrag.api.errors import route_template
 from newsrag.api.limits import body_session_id
 from newsrag.masking import session_hash
 from newsrag.metrics import observe_request
@@ -79,18 +80,6 @@ class RequestLog:
                     line["timings"] = timings.as_log()
                 log.info(json.dumps(line))
                 observe_request(line["route"], line["method"], status, line["latencyMs"] / 1000)
-
-
-def route_template(scope: Scope) -> str | None:
-    """The matched route's path template; a mounted app (the page's /static) has no route of
-    its own in the scope, only its mount path in `root_path`."""
-    route = scope.get("route")
-    if route is not None:
-        template: str = route.path_format
-        return template
-    if "endpoint" in scope:
-        return f"{scope.get('root_path', '')}/{{path}}"
-    return None
 
 
 def access_line(scope: Scope, rid: str, status: int | None, started: float) -> dict[str, Any]:
