@@ -175,18 +175,26 @@ def test_the_traceback_is_logged_once_at_debug_level(caplog: pytest.LogCaptureFi
 # --- every class, through the API --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("injection", "exc_class"), CASES, ids=case_id)
-def test_chat_answers_each_provider_failure_with_503_and_a_sentence(
+@pytest.fixture
+def failing(
     clients: Clients,
     monkeypatch: pytest.MonkeyPatch,
     injection: Injection,
     exc_class: type[Exception],
-) -> None:
+) -> TestClient:
+    """The injection's app, its library call raising `exc_class` (both parametrized)."""
     client = clients(injection)
     injected(monkeypatch, injection, exc_class)
+    return client
+
+
+@pytest.mark.parametrize(("injection", "exc_class"), CASES, ids=case_id)
+def test_chat_answers_each_provider_failure_with_503_and_a_sentence(
+    failing: TestClient, injection: Injection, exc_class: type[Exception]
+) -> None:
     message = COVERED if injection.generator else question(exc_class)
 
-    response = client.post("/api/chat", json={"sessionId": "boundary-chat", "message": message})
+    response = failing.post("/api/chat", json={"sessionId": "boundary-chat", "message": message})
 
     assert response.status_code == 503, response.text
     assert_sentence(response.json(), exc_class)
@@ -194,15 +202,10 @@ def test_chat_answers_each_provider_failure_with_503_and_a_sentence(
 
 @pytest.mark.parametrize(("injection", "exc_class"), EMBEDDER_CASES, ids=case_id)
 def test_stream_answers_each_embedder_failure_with_503_and_a_sentence(
-    clients: Clients,
-    monkeypatch: pytest.MonkeyPatch,
-    injection: Injection,
-    exc_class: type[Exception],
+    failing: TestClient, injection: Injection, exc_class: type[Exception]
 ) -> None:
-    client = clients(injection)
-    injected(monkeypatch, injection, exc_class)
 
-    response = client.post(
+    response = failing.post(
         "/api/chat/stream", json={"sessionId": "boundary-stream", "message": question(exc_class)}
     )
 
@@ -212,15 +215,10 @@ def test_stream_answers_each_embedder_failure_with_503_and_a_sentence(
 
 @pytest.mark.parametrize(("injection", "exc_class"), GENERATOR_CASES, ids=case_id)
 def test_stream_ends_with_a_sentence_when_the_generator_fails(
-    clients: Clients,
-    monkeypatch: pytest.MonkeyPatch,
-    injection: Injection,
-    exc_class: type[Exception],
+    failing: TestClient, injection: Injection, exc_class: type[Exception]
 ) -> None:
-    client = clients(injection)
-    injected(monkeypatch, injection, exc_class)
 
-    response = client.post(
+    response = failing.post(
         "/api/chat/stream", json={"sessionId": "boundary-stream", "message": COVERED}
     )
 
