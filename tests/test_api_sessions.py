@@ -51,9 +51,23 @@ def test_history_lists_two_turns_in_order(client: TestClient) -> None:
     assert body["messages"][3]["content"] == NOT_COVERED
     assert body["messageCount"] == 4
     for message in body["messages"]:
-        assert set(message) == {"role", "content", "timestamp"}
+        extra = {"sources"} if message["role"] == "assistant" else set()
+        assert set(message) == {"role", "content", "timestamp", *extra}
     stamps = [datetime.fromisoformat(m["timestamp"]) for m in body["messages"]]
     assert stamps == sorted(stamps)
+
+
+def test_history_lists_each_answer_with_the_sources_chat_answered(client: TestClient) -> None:
+    session = new_id()
+    answered = chat(client, session, FIREFOX_QUESTION)
+    chat(client, session, ABSENT_QUESTION)
+
+    messages = client.get(f"/api/history/{session}").json()["messages"]
+
+    assert answered["sources"]
+    assert messages[1]["sources"] == answered["sources"]
+    assert messages[3]["sources"] == []
+    assert "sources" not in messages[0]
 
 
 def test_history_reports_the_remaining_time_to_live(client: TestClient) -> None:

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 import redis
 
 from newsrag.errors import SessionStoreError
-from newsrag.models import Message
+from newsrag.models import Message, Source
 from newsrag.sessions import SessionStore, create_session_store
 from newsrag.store import Database
 from tests.conftest import REDIS_TEST_URL, make_settings
@@ -120,6 +121,24 @@ def test_history_keeps_unicode_and_multiline_content(
     text = 'Zürich “quoted” — 東京\nsecond line\t{"json": true}'
     store.append(session_id, [message("user", text)])
     assert contents(store, session_id) == [text]
+
+
+def test_an_answer_keeps_its_sources_in_the_history(
+    store: SessionStore, new_id: Callable[[], str]
+) -> None:
+    session = new_id()
+    published = datetime(2004, 11, 16, tzinfo=UTC)
+    sources = (
+        Source(1, "Firefox 1.0 released", "https://example.org/ff", 0.8123, published, "Wikinews"),
+        Source(2, "Undated story", "https://example.org/u", 0.5, None, ""),
+    )
+    answer = replace(message("assistant", "a"), sources=sources)
+    store.append(session, [message("user", "q"), answer])
+
+    history = store.history(session)
+
+    assert history is not None
+    assert [m.sources for m in history.messages] == [(), sources]
 
 
 def test_unknown_session_has_no_history(store: SessionStore, new_id: Callable[[], str]) -> None:

@@ -254,7 +254,8 @@ def test_stream_history_holds_the_question_and_the_answer(client: TestClient) ->
         ("user", FIREFOX_QUESTION),
         ("assistant", done["answer"]),
     ]
-    assert all(set(m) == {"role", "content", "timestamp"} for m in messages)
+    assert set(messages[0]) == {"role", "content", "timestamp"}
+    assert messages[1]["sources"] == done["sources"]
 
 
 # --- failures and heartbeats ---------------------------------------------------------------

@@ -237,7 +237,8 @@ class ChatService:
             self._keep(session_id, user)
             raise
         answered_at = utcnow()
-        self.sessions.append(session_id, [user, Message("assistant", answer.text, answered_at)])
+        reply = Message("assistant", answer.text, answered_at, sources=tuple(answer.sources))
+        self.sessions.append(session_id, [user, reply])
         yield DoneEvent(ChatTurn(session_id, message, answer, answered_at))
 
     def _keep(self, session_id: str, *messages: Message) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 Role = Literal["user", "assistant"]
 
@@ -107,6 +107,31 @@ class Source:
     source: str
 
 
+def source_row(source: Source) -> dict[str, Any]:
+    """A source as JSON, for the session stores."""
+    published = source.published_at.isoformat() if source.published_at else None
+    return {
+        "n": source.n,
+        "title": source.title,
+        "url": source.url,
+        "score": source.score,
+        "publishedAt": published,
+        "source": source.source,
+    }
+
+
+def source_from_row(row: dict[str, Any]) -> Source:
+    published = row.get("publishedAt")
+    return Source(
+        int(row["n"]),
+        str(row["title"]),
+        str(row["url"]),
+        float(row["score"]),
+        datetime.fromisoformat(published) if published else None,
+        str(row.get("source") or ""),
+    )
+
+
 @dataclass(frozen=True)
 class Citation:
     """One sentence of an answer (markers removed) and the source numbers it cites."""
@@ -133,12 +158,14 @@ class Answer:
 
 @dataclass(frozen=True)
 class Message:
-    """`interrupted`: an assistant answer cut short by the client disconnecting mid-stream."""
+    """`interrupted`: an assistant answer cut short by the client disconnecting mid-stream;
+    `sources`: an answer's sources, as the API listed them."""
 
     role: Role
     content: str
     timestamp: datetime
     interrupted: bool = False
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)

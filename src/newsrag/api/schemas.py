@@ -132,12 +132,14 @@ class ChatResponse(BaseModel):
 
 
 class MessageOut(BaseModel):
-    """`interrupted` is None (left out of the JSON) unless the answer was cut short."""
+    """`interrupted` is None (left out of the JSON) unless the answer was cut short; `sources`
+    (an assistant message's, as `POST /api/chat` listed them) is None for the user's."""
 
     role: Literal["user", "assistant"]
     content: str
     timestamp: datetime
     interrupted: Literal[True] | None = None
+    sources: list[SourceOut] | None = None
 
 
 class HistoryResponse(BaseModel):

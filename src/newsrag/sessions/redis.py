@@ -13,7 +13,7 @@ import redis
 from newsrag.config import Settings
 from newsrag.errors import ConfigurationError, SessionStoreError
 from newsrag.masking import mask_url
-from newsrag.models import Message, SessionHistory
+from newsrag.models import Message, SessionHistory, source_from_row, source_row
 from newsrag.sessions.base import SessionStore, session_stores
 
 # A session id may hold ':' (`tenant:42`), but its key is this fixed prefix and then the whole id:
@@ -86,7 +86,8 @@ def answers(client: redis.Redis[bytes]) -> bool:
 
 
 def _row(message: Message) -> dict[str, Any]:
-    """The JSON of one message; `interrupted` is written only when true (absent reads false)."""
+    """The JSON of one message; `interrupted` and `sources` are written only when there are
+    (absent reads false and none)."""
     row: dict[str, Any] = {
         "role": message.role,
         "content": message.content,
@@ -94,6 +95,8 @@ def _row(message: Message) -> dict[str, Any]:
     }
     if message.interrupted:
         row["interrupted"] = True
+    if message.sources:
+        row["sources"] = [source_row(source) for source in message.sources]
     return row
 
 
@@ -103,6 +106,7 @@ def _message(row: dict[str, Any]) -> Message:
         row["content"],
         datetime.fromisoformat(row["timestamp"]),
         bool(row.get("interrupted", False)),
+        tuple(source_from_row(source) for source in row.get("sources", [])),
     )
 
 

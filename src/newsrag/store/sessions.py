@@ -6,7 +6,9 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from newsrag.models import Message, SessionHistory
+from psycopg.types.json import Jsonb
+
+from newsrag.models import Message, SessionHistory, source_from_row, source_row
 from newsrag.store.database import Database
 
 
@@ -41,10 +43,18 @@ class SessionTables:
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO messages "
-                    "(session_id, seq, role, content, created_at, interrupted) "
-                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    "(session_id, seq, role, content, created_at, interrupted, sources) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     [
-                        (session_id, first + i, m.role, m.content, m.timestamp, m.interrupted)
+                        (
+                            session_id,
+                            first + i,
+                            m.role,
+                            m.content,
+                            m.timestamp,
+                            m.interrupted,
+                            Jsonb([source_row(source) for source in m.sources]),
+                        )
                         for i, m in enumerate(messages)
                     ],
                 )
@@ -59,14 +69,20 @@ class SessionTables:
             if row is None:
                 return None
             rows = conn.execute(
-                "SELECT role, content, created_at, interrupted FROM messages "
+                "SELECT role, content, created_at, interrupted, sources FROM messages "
                 "WHERE session_id = %s ORDER BY seq",
                 (session_id,),
             ).fetchall()
         ttl = max(0, math.ceil(row[0].total_seconds()))  # a live session has >= 1 s left
         messages = [
-            Message(role, content, created.astimezone(UTC), interrupted)
-            for role, content, created, interrupted in rows
+            Message(
+                role,
+                content,
+                created.astimezone(UTC),
+                interrupted,
+                tuple(source_from_row(source) for source in sources),
+            )
+            for role, content, created, interrupted, sources in rows
         ]
         return SessionHistory(session_id, messages, ttl)
 

@@ -10,6 +10,7 @@ from pydantic import AfterValidator
 
 from newsrag.api.deps import ServicesDep
 from newsrag.api.errors import envelope
+from newsrag.api.routes.chat import sources_out
 from newsrag.api.schemas import (
     SESSION_ID_PATTERN,
     ClearedResponse,
@@ -47,6 +48,7 @@ def history(sessionId: SessionPath, services: ServicesDep) -> HistoryResponse | 
                 content=m.content,
                 timestamp=m.timestamp,
                 interrupted=True if m.interrupted else None,
+                sources=sources_out(m.sources) if m.role == "assistant" else None,
             )
             for m in found.messages
         ],

@@ -321,6 +321,10 @@ async function loadHistory() {
     if (!response.ok) throw new Error(await errorSentence(response));
     const { messages } = await response.json();
     for (const message of messages) {
+      if (message.sources?.length && !message.interrupted) {
+        answerView().done({ answer: message.content, sources: message.sources });
+        continue;
+      }
       const item = addMessage(message.role, message.content);
       if (message.interrupted) showNote(item, "This answer was cut short.");
     }

@@ -1,0 +1,2 @@
+-- 0007: an answer's sources, so that the history shows them again after a reload.
+ALTER TABLE messages ADD COLUMN sources jsonb NOT NULL DEFAULT '[]';
