@@ -233,3 +233,16 @@ def test_ask_prints_square_brackets_of_news_text_verbatim(
     assert lines[0] == text
     assert lines[2] == "[1] [Update] Apple Corps sues (Wikinews, 2006-03-29)"
     assert lines[3].strip() == url
+
+
+def test_an_invalid_setting_is_named_in_one_line_without_a_traceback(
+    workdir: Path, database_url: str
+) -> None:
+    result = run(workdir, database_url, "ask", "Any news?", NEWSRAG_TOP_K="five", NEWSRAG_AS_OF="")
+
+    assert result.code == 1
+    assert "Traceback" not in result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error (invalid_setting): Invalid setting NEWSRAG_TOP_K='five'")
+    assert "NEWSRAG_AS_OF=''" in line
+    assert line.endswith("or unset it for the default.")

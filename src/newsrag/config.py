@@ -12,8 +12,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from newsrag.errors import ConfigurationError
 
 DEFAULT_SOURCES = (
     "https://feeds.bbci.co.uk/news/rss.xml",
@@ -161,7 +170,29 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; an invalid value is a ConfigurationError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise settings_error(exc) from exc
+
+
+def settings_error(exc: ValidationError) -> ConfigurationError:
+    """One sentence for every invalid setting: its variable, its value (secrets masked), why."""
+    from newsrag.masking import mask_secret, mask_url
+
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        name = field if field.isupper() else f"NEWSRAG_{field.upper()}"
+        value = str(error.get("input", ""))
+        shown = mask_secret(value) if name in SECRET_VARIABLES else mask_url(value)[:80]
+        problems.append(f"{name}={shown!r} ({error['msg'].rstrip('.')})")
+    return ConfigurationError(
+        f"Invalid setting {'; '.join(problems)}: correct it in the environment or .env, or unset "
+        "it for the default.",
+        code="invalid_setting",
+    )
 
 
 SECRET_VARIABLES = (

@@ -8,7 +8,9 @@ import warnings
 import typer
 
 from newsrag.cli import ask, doctor, evaluate, ingest, serve
+from newsrag.cli.common import report
 from newsrag.config import get_settings
+from newsrag.errors import NewsragError
 
 app = typer.Typer(
     help="Answer questions about the news, with cited sources. Runs offline by default.",
@@ -23,7 +25,11 @@ app.command("eval")(evaluate.evaluate_command)
 
 
 def main() -> None:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except NewsragError as exc:
+        report(exc)
+        raise SystemExit(1) from None
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -35,5 +35,10 @@ def reported() -> Iterator[None]:
     try:
         yield
     except NewsragError as exc:
-        errors.print(f"[bold red]error[/] ({exc.code}): {escape(exc.message)}", highlight=False)
+        report(exc)
         raise typer.Exit(1) from exc
+
+
+def report(exc: NewsragError) -> None:
+    """The error's one line on stderr: `error (<code>): <sentence>`."""
+    errors.print(f"[bold red]error[/] ({exc.code}): {escape(exc.message)}", highlight=False)
