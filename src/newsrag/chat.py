@@ -12,6 +12,7 @@ from newsrag import timing
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
+from newsrag.generation.dating import dated, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
@@ -93,6 +94,7 @@ class ChatService:
         chunks_per_article: int = 2,
         time_awareness: bool = True,
         as_of: date | None = None,
+        stale_days: int = 30,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -105,6 +107,7 @@ class ChatService:
         self.chunks_per_article = chunks_per_article
         self.time_awareness = time_awareness
         self.as_of = as_of
+        self.stale_days = stale_days
 
     def ask(
         self,
@@ -192,6 +195,11 @@ class ChatService:
                 time_window=found.window,
             )
         text, sources = apply_citations(attribute(text, found.evidence), found.sources)
+        text = dated(text, sources)
+        window = found.window
+        if window is not None and window.recent:
+            stale = staleness(sources, window.as_of, self.stale_days)
+            text = f"{stale}\n{text}" if stale else text
         citations = sentence_citations(text)
         return Answer(
             text, sources, True, model, found.query, citations, degraded, notice, found.window

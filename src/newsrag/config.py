@@ -116,6 +116,7 @@ class Settings(BaseSettings):
     duplicate_overlap: float = Field(default=0.8, gt=0.0, le=1.0)
     time_awareness: bool = True
     as_of: date | None = None
+    stale_days: int = Field(default=30, ge=0)
     recency_half_life_days: float = Field(default=7.0, gt=0)
     topic_depth: int = Field(default=20, gt=0, le=1000)
     topic_margin: float = Field(default=0.15, ge=0.0, le=2.0)

@@ -97,6 +97,7 @@ def build_services(
         chunks_per_article=settings.chunks_per_article,
         time_awareness=settings.time_awareness,
         as_of=settings.as_of,
+        stale_days=settings.stale_days,
     )
     jobs = IngestJobs(ingestor, JobTables(db))
     return Services(
