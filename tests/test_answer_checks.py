@@ -140,3 +140,19 @@ def test_a_verdict_on_another_case_naming_the_same_people_is_not_this_one() -> N
     )
 
     assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_an_interviewers_question_is_never_the_answer() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    interview = (
+        "Wikinews: What are the short-term and long-term goals of Rocky Linux?\n\n"
+        "Gregory Kurtzer: Short term, the goal is to release Rocky Linux for x86-64 and ARM."
+    )
+
+    answer = generator.generate(
+        "What are the goals of Rocky Linux?", [evidence("Rocky Linux plans", interview)]
+    )
+
+    assert answer == (
+        "Gregory Kurtzer: Short term, the goal is to release Rocky Linux for x86-64 and ARM. [1]"
+    )

@@ -246,3 +246,13 @@ def test_an_invalid_setting_is_named_in_one_line_without_a_traceback(
     assert line.startswith("error (invalid_setting): Invalid setting NEWSRAG_TOP_K='five'")
     assert "NEWSRAG_AS_OF=''" in line
     assert line.endswith("or unset it for the default.")
+
+
+def test_reindex_reports_what_it_rewrote(
+    workdir: Path, database_url: str, first_ingest: Run
+) -> None:
+    result = run(workdir, database_url, "reindex")
+
+    assert result.code == 0, result.output
+    assert "stored articles: done, 5 articles" in result.stdout
+    assert "Reindexed: 0 updated, 5 unchanged, 0 failed, 0 chunks written." in result.stdout

@@ -3,11 +3,13 @@ from pathlib import Path
 import pytest
 
 from newsrag.errors import IndexMismatch
+from newsrag.ingest.chunking import chunk_article
 from newsrag.ingest.pipeline import Problem
 from newsrag.services import Services, build_services
 from tests.conftest import (
     FEEDS,
     FakeEmbedder,
+    article,
     make_settings,
     wikinews_rows,
     write_jsonl,
@@ -178,3 +180,24 @@ def test_the_real_corpus_is_indexed_with_minilm(corpus_services: Services) -> No
     assert stats.chunks > stats.articles
     assert index is not None
     assert (index.model, index.dimension) == ("sentence-transformers/all-MiniLM-L6-v2", 384)
+
+
+def test_reindex_cleans_a_stored_article_and_a_second_run_changes_nothing(
+    fake_services: Services, fake_embedder: FakeEmbedder
+) -> None:
+    raw = article(
+        "https://example.org/interview",
+        "((WN)) When does the library open?\n\n((Jane Doe)) The new library opens on Monday.",
+    )
+    chunks = chunk_article(raw, 200, 40)
+    vectors = fake_embedder.embed([chunk.embedding_text for chunk in chunks])
+    fake_services.store.write_article(raw, chunks, vectors, fake_embedder.model_name)
+
+    first = fake_services.ingestor.reindex()
+    second = fake_services.ingestor.reindex()
+
+    assert (first.updated, first.unchanged) == (1, 0)
+    assert chunk_texts(fake_services, raw.url) == [
+        "Wikinews: When does the library open?\n\nJane Doe: The new library opens on Monday."
+    ]
+    assert (second.updated, second.unchanged) == (0, 1)

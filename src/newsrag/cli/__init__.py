@@ -1,4 +1,4 @@
-"""The `newsrag` command: ingest, ask, serve, doctor, eval."""
+"""The `newsrag` command: ingest, reindex, ask, serve, doctor, eval."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from newsrag.cli import ask, doctor, evaluate, ingest, serve
+from newsrag.cli import ask, doctor, evaluate, ingest, reindex, serve
 from newsrag.cli.common import report
 from newsrag.config import get_settings
 from newsrag.errors import NewsragError
@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("ingest")(ingest.ingest)
+app.command("reindex")(reindex.reindex)
 app.command("ask")(ask.ask)
 app.command("serve")(serve.serve)
 app.command("doctor")(doctor.doctor)

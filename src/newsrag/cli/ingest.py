@@ -34,7 +34,7 @@ def ingest(
     """Add news to the index; re-ingesting unchanged articles adds nothing."""
     problems = ProblemLines(_plain(errors, style="yellow"))
     outcomes: list[SourceOutcome] = []
-    with services() as built, _progress() as shown:
+    with services() as built, progress_display() as shown:
         for source in sources or built.settings.sources:
             [outcome] = built.ingestor.ingest_sources(
                 [source],
@@ -153,7 +153,7 @@ class _Bar:
 
 
 @contextmanager
-def _progress() -> Iterator[ProgressLines | _Bar]:
+def progress_display() -> Iterator[ProgressLines | _Bar]:
     """A progress bar in a terminal; plain lines otherwise (a log, CI, a container)."""
     if not console.is_terminal:
         yield ProgressLines(_plain(console))

@@ -92,14 +92,14 @@ class ExtractiveGenerator(Generator):
     @staticmethod
     def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
         """Distinct sentences of the evidence, those sharing most words with the question first
-        (ties keep retrieval order); not those introducing a list or a quote ("...said:")."""
+        (ties keep retrieval order); only those that state something (`stated`)."""
         wanted = keywords(question)
         seen: set[str] = set()
         found: list[Candidate] = []
         for item in evidence:
             for number, sentence in enumerate(split_sentences(item.chunk.text)):
                 key = " ".join(sentence.lower().split())
-                if key in seen or len(sentence.split()) < MIN_WORDS or sentence.endswith(":"):
+                if key in seen or len(sentence.split()) < MIN_WORDS or not stated(sentence):
                     continue
                 seen.add(key)
                 shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0
@@ -115,6 +115,13 @@ class ExtractiveGenerator(Generator):
                 )
         found.sort(key=lambda c: -(c.lexical + c.bonus))
         return found[:SHORTLIST]
+
+
+def stated(sentence: str) -> bool:
+    """Whether the sentence states something: not a question (an interviewer's, say), and not
+    the introduction of a list or quote ("...said:")."""
+    end = sentence.rstrip("\"'”’)")
+    return not (end.endswith("?") or sentence.endswith(":"))
 
 
 @generators.register("extractive")

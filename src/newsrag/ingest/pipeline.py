@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsrag.embeddings import Embedder
 from newsrag.errors import InvalidInput, NewsragError
 from newsrag.ingest.chunking import chunk_article
+from newsrag.ingest.clean import clean_body
 from newsrag.ingest.fetch import NewsClient
 from newsrag.ingest.sources import read_source
 from newsrag.metrics import count_ingest
@@ -19,6 +20,7 @@ from newsrag.store import ArticleStore, RunTables
 log = logging.getLogger(__name__)
 
 GROUP = 16
+REINDEX_PAGE = 200
 
 Progress = Callable[[int], None]
 
@@ -105,9 +107,10 @@ class Ingestor:
     def ingest_articles(
         self, articles: Sequence[Article], *, progress: Progress | None = None
     ) -> IngestReport:
-        """Add new articles, replace changed ones, skip unchanged ones."""
+        """Add new articles, replace changed ones, skip unchanged ones; each body cleaned first
+        (`clean_body`), so that an article whose cleaning changed is replaced."""
         report = IngestReport()
-        latest = {article.url: article for article in articles}
+        latest = {a.url: replace(a, body=clean_body(a.body)) for a in articles}
         unique = list(latest.values())
         report.unchanged += len(articles) - len(unique)
         if progress is not None and len(articles) > len(unique):
@@ -117,6 +120,24 @@ class Ingestor:
             report.add(self._ingest_group(group))
             if progress is not None:
                 progress(len(group))
+        return report
+
+    def reindex(
+        self,
+        *,
+        on_total: Callable[[int], None] | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Every stored article through `ingest_articles` again, a page at a time: those whose
+        text the current cleaning changes are chunked and embedded anew (unchanged chunks'
+        vectors come from the cache), the others stay."""
+        if on_total is not None:
+            on_total(self.store.stats().articles)
+        report = IngestReport()
+        after = 0
+        while page := self.store.stored_articles(after, REINDEX_PAGE):
+            after = page[-1][0]
+            report.add(self.ingest_articles([article for _, article in page], progress=progress))
         return report
 
     def _ingest_group(self, group: Sequence[Article]) -> IngestReport:

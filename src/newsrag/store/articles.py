@@ -155,6 +155,19 @@ class ArticleStore:
             ).fetchone()
         return DeletedArticle(*row) if row else None
 
+    def stored_articles(self, after: int, limit: int) -> list[tuple[int, Article]]:
+        """Up to `limit` stored articles with an id above `after`, by id, with their ids."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT id, url, title, body, source, published_at, categories FROM articles "
+                "WHERE id > %s ORDER BY id LIMIT %s",
+                (after, limit),
+            ).fetchall()
+        return [
+            (row[0], Article(row[1], row[2], row[3], row[4], row[5], tuple(row[6] or ())))
+            for row in rows
+        ]
+
     def categories(self) -> list[str]:
         """Every category an article is in, most used first."""
         with self.db.connection() as conn:
