@@ -83,6 +83,10 @@ def test_a_day_month_year_date_is_the_same_day_as_month_day_year() -> None:
         "What is the latest news about Apple?",
         "Any recent news on the Boeing 737 MAX?",
         "What are the newest phones from Samsung?",
+        "What's new in science?",
+        "What's happening in sports?",
+        "Any updates on the election?",
+        "What is going on in Hong Kong?",
     ],
 )
 def test_recency_words_ask_for_recent_news_without_a_window(question: str) -> None:
@@ -172,3 +176,7 @@ def test_a_question_without_time_words_has_no_window() -> None:
 
 def test_a_version_number_is_not_a_date() -> None:
     assert parse_time("When was Firefox 1.0 released by the Mozilla Foundation?", AS_OF) is None
+
+
+def test_an_update_as_a_thing_is_no_recency() -> None:
+    assert parse_time("What did the iOS 4 update change?", AS_OF) is None

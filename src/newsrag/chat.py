@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator as Events
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from newsrag import timing
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
+from newsrag.generation.briefing import briefing
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
 from newsrag.generation.dating import dated, staleness
 from newsrag.generation.fallback import Fallback
@@ -74,6 +75,11 @@ class Retrieval:
     covered: bool
     window: TimeWindow | None = None
 
+    @property
+    def briefing(self) -> bool:
+        """Whether the question asks for the latest news, answered with a digest of it."""
+        return self.window is not None and self.window.recent
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -119,8 +125,17 @@ class ChatService:
         """Answer from the news held, citing sources; "not covered" when nothing matches well."""
         drafting = self.fallback.drafting()
         found = self.retrieve(question, history, drafting, filters, as_of)
-        text = "".join(drafting.stream(found.query, found.evidence)) if found.covered else ""
-        return self.answer(found, text, drafting)
+        return self.answer(found, "".join(self.draft(found, drafting)), drafting)
+
+    def draft(self, found: Retrieval, drafting: Drafting) -> Iterator[str]:
+        """The answer's pieces: "not covered", a briefing of the newest stories for a "latest"
+        question, else the generator's answer from the evidence."""
+        if not found.covered:
+            return iter([NOT_COVERED])
+        if found.briefing:
+            ids = [item.chunk.article_id for item in found.evidence]
+            return iter([briefing(found.sources, found.evidence, self.retriever.openings(ids))])
+        return drafting.stream(found.query, found.evidence)
 
     def retrieve(
         self,
@@ -171,8 +186,6 @@ class ChatService:
             and not missing_terms(query, evidence)
             and not unreported_outcome(query, evidence)
         )
-        if recent and not only_time:  # "the latest on X": told from the newest article on X
-            evidence = [item for item in evidence if item.n == 1]
         return Retrieval(query, list(sources), list(evidence), covered, window)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
@@ -182,7 +195,7 @@ class ChatService:
         failure = drafting.failure if drafting.degraded else None
         notice = f"{failure.message} (Answered by {model} instead.)" if failure else None
         degraded = failure is not None
-        text = tidy_answer(text) if found.covered else NOT_COVERED
+        text = (text if found.briefing else tidy_answer(text)) if found.covered else NOT_COVERED
         if text == NOT_COVERED or not text:
             return Answer(
                 NOT_COVERED,
@@ -197,7 +210,7 @@ class ChatService:
         text, sources = apply_citations(attribute(text, found.evidence), found.sources)
         text = dated(text, sources)
         window = found.window
-        if window is not None and window.recent:
+        if window is not None and found.briefing:
             stale = staleness(sources, window.as_of, self.stale_days)
             text = f"{stale}\n{text}" if stale else text
         citations = sentence_citations(text)
@@ -229,12 +242,7 @@ class ChatService:
             history = earlier.messages[-HISTORY_TURNS:] if earlier else ()
             found = self.retrieve(message, history, drafting, filters)
             yield SourcesEvent(found.sources if found.covered else [])
-            produced = (
-                drafting.stream(found.query, found.evidence)
-                if found.covered
-                else iter([NOT_COVERED])
-            )
-            for piece in timing.measured(produced, "generation"):
+            for piece in timing.measured(self.draft(found, drafting), "generation"):
                 yield TokenEvent(piece)
                 pieces.append(piece)  # taken by the consumer, which asked for the next event
             answer = self.answer(found, "".join(pieces), drafting)
@@ -260,7 +268,7 @@ class ChatService:
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:
     """Whether the question names nothing but topics one of the evidence's articles is tagged
     with ("any sports news?" and an article in "Sports")."""
-    wanted = keywords(question)
+    wanted = topic_words(question)
     return bool(wanted) and any(
         wanted <= keywords(" ".join(item.chunk.categories)) for item in evidence
     )

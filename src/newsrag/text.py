@@ -45,7 +45,7 @@ a an the and or but of to in on at by for with about from as into is are was wer
 been being do does did what which who whom whose when where why how that this these
 those it its there their they them he she his her i you we our your my me us any some
 all latest news recent tell say said has have had will would can could should may might
-not no
+not no s t ll re ve
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 

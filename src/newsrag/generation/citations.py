@@ -82,19 +82,24 @@ def sentence_citations(text: str) -> list[Citation]:
 def attribute(text: str, evidence: Sequence[Evidence], min_share: float = 0.5) -> str:
     """The answer with `[n]` added after each sentence that cites nothing, naming the source
     that shares most of the sentence's content words when it shares at least `min_share` of
-    them; a sentence no source supports stays uncited. (Small models often cite nothing.)"""
+    them; a sentence no source supports stays uncited (small models often cite nothing). Line
+    breaks are kept."""
     vocabulary: dict[int, set[str]] = {}
     for item in evidence:
         words = keywords(f"{item.chunk.title} {item.chunk.text}")
         vocabulary.setdefault(item.n, set()).update(words)
-    sentences = []
-    for sentence in answer_sentences(text):
-        words = keywords(sentence)
-        if vocabulary and words and not cited_numbers(sentence):
-            n, shared = max(
-                ((n, len(words & known)) for n, known in vocabulary.items()), key=lambda p: p[1]
-            )
-            if shared / len(words) >= min_share:
-                sentence = f"{sentence} [{n}]"
-        sentences.append(sentence)
-    return " ".join(sentences)
+    lines = []
+    for line in text.split("\n"):
+        sentences = []
+        for sentence in answer_sentences(line):
+            words = keywords(sentence)
+            if vocabulary and words and not cited_numbers(sentence):
+                n, shared = max(
+                    ((n, len(words & known)) for n, known in vocabulary.items()),
+                    key=lambda p: p[1],
+                )
+                if shared / len(words) >= min_share:
+                    sentence = f"{sentence} [{n}]"
+            sentences.append(sentence)
+        lines.append(" ".join(sentences))
+    return "\n".join(lines)

@@ -49,6 +49,14 @@ QUERY_NOISE = frozenset(
         "say",
         "said",
         "tell",
+        "global",
+        "event",
+        "events",
+        "development",
+        "developments",
+        "headlines",
+        "affairs",
+        "going",
     }
 )
 
@@ -70,6 +78,11 @@ class Retriever(ABC):
     def search(self, request: SearchRequest) -> list[RetrievedChunk]:
         """Up to `request.limit` chunks, best first, each with its cosine similarity to the
         query in `score`."""
+
+    def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The text opening each article, by id; none by default (answers then use what was
+        found)."""
+        return {}
 
 
 class HybridRetriever(Retriever):
@@ -125,6 +138,9 @@ class HybridRetriever(Retriever):
             limit=request.limit,
         )
         return ranked
+
+    def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
+        return self.chunks.openings(article_ids)
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and

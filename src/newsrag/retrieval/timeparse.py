@@ -29,7 +29,9 @@ _DATE_FORMS = [
 _PREPOSITION = r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of|for)\s+(?:the\s+)?"
 _RECENT = re.compile(
     r"\b(latest|recent|recently|newest|most recent|lately|current|currently|breaking|"
-    r"new developments?|right now|these days|up to date)\b",
+    r"new developments?|right now|these days|up to date|what(?:'s| is) new|anything new|"
+    r"what(?:'s| is| are) happening|what(?:'s| is) going on|"
+    r"(?:any )?updates? (?:on|about|from|in))\b",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(

@@ -17,6 +17,7 @@ has `dense_k` matching chunks instead of silently returning fewer. In a store of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -185,6 +186,15 @@ class ChunkSearch:
             cur.execute(f"SELECT {_CUSTOM_PLAN}")
             values = {**params, "q": text_query, "text_k": text_k, "rare": rare}
             return cur.execute(sql, values).fetchall()
+
+    def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The text of each article's first chunk, by article id."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT article_id, text FROM chunks WHERE article_id = ANY(%s) AND position = 0",
+                (list(article_ids),),
+            ).fetchall()
+        return {row[0]: row[1] for row in rows}
 
     def newest(self, vector: Vectors, filters: SearchFilters, limit: int) -> list[RetrievedChunk]:
         """The opening chunks of the newest articles, newest first ("the latest news")."""
