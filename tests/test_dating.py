@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from newsrag.generation.dating import age, date_sentence, dated, staleness
+from newsrag.generation.dating import age, date_sentence, dated, dated_piece, staleness
 from newsrag.models import Source
 
 SATURDAY = date(2020, 12, 26)
@@ -101,3 +101,12 @@ def test_undated_news_is_not_told() -> None:
 )
 def test_age_is_told_in_days_months_or_years(newest: date, words: str) -> None:
     assert age(newest, date(2026, 12, 6)) == words
+
+
+def test_a_streamed_sentence_is_dated_with_its_spaces_kept() -> None:
+    sources = [source(1, SATURDAY)]
+
+    assert dated_piece(" It rained yesterday. [1]", sources) == (
+        " It rained yesterday (25 December 2020). [1]"
+    )
+    assert dated_piece("yesterday ", sources) == "yesterday "

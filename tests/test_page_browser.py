@@ -186,14 +186,15 @@ def test_a_failing_provider_shows_the_error_sentence_in_a_banner(
         with serve_app(create_app(services=services)) as url:
             page = context.new_page()
             page.goto(url)
-            page.get_by_role("button", name=EXAMPLE).click()
+            page.get_by_label("Your question").fill(FIREFOX_QUESTION)
+            page.keyboard.press("Enter")
             banner = page.get_by_role("alert")
             expect(banner).to_contain_text(PROVIDER_DOWN)
             expect(page.get_by_role("button", name="New chat")).to_be_enabled()
     finally:
         services.close()
 
-    assert page.locator(".msg.user .text").inner_text() == EXAMPLE
+    assert page.locator(".msg.user .text").inner_text() == FIREFOX_QUESTION
     assert page.locator(".msg.assistant").count() == 0
 
 

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from newsrag import timing
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
-from newsrag.generation.briefing import briefing
+from newsrag.generation.briefing import briefing, newest_first
 from newsrag.generation.citations import apply_citations, attribute, sentence_citations
-from newsrag.generation.dating import dated, staleness
+from newsrag.generation.dating import dated, dated_piece, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
@@ -128,14 +128,18 @@ class ChatService:
         return self.answer(found, "".join(self.draft(found, drafting)), drafting)
 
     def draft(self, found: Retrieval, drafting: Drafting) -> Iterator[str]:
-        """The answer's pieces: "not covered", a briefing of the newest stories for a "latest"
-        question, else the generator's answer from the evidence."""
+        """The answer's pieces, their relative days dated: "not covered"; for a "latest"
+        question a briefing of the newest stories, after a line on how old they are when old;
+        else the generator's answer from the evidence."""
         if not found.covered:
             return iter([NOT_COVERED])
-        if found.briefing:
+        if found.briefing and found.window is not None:
             ids = [item.chunk.article_id for item in found.evidence]
-            return iter([briefing(found.sources, found.evidence, self.retriever.openings(ids))])
-        return drafting.stream(found.query, found.evidence)
+            digest = briefing(found.sources, found.evidence, self.retriever.openings(ids))
+            stale = staleness(found.sources, found.window.as_of, self.stale_days)
+            return iter([dated(f"{stale}\n{digest}" if stale else digest, found.sources)])
+        pieces = drafting.stream(found.query, found.evidence)
+        return (dated_piece(piece, found.sources) for piece in pieces)
 
     def retrieve(
         self,
@@ -186,6 +190,8 @@ class ChatService:
             and not missing_terms(query, evidence)
             and not unreported_outcome(query, evidence)
         )
+        if recent:
+            sources, evidence = newest_first(sources, evidence)
         return Retrieval(query, list(sources), list(evidence), covered, window)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
@@ -208,11 +214,7 @@ class ChatService:
                 time_window=found.window,
             )
         text, sources = apply_citations(attribute(text, found.evidence), found.sources)
-        text = dated(text, sources)
-        window = found.window
-        if window is not None and found.briefing:
-            stale = staleness(sources, window.as_of, self.stale_days)
-            text = f"{stale}\n{text}" if stale else text
+        text = dated(text, sources)  # a model's sentences, split across its pieces
         citations = sentence_citations(text)
         return Answer(
             text, sources, True, model, found.query, citations, degraded, notice, found.window

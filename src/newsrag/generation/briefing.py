@@ -4,6 +4,7 @@ line each: the headline, outlet and date, and the sentence opening the article, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from newsrag.generation.dating import long_date
 from newsrag.generation.extractive import MIN_WORDS, stated
@@ -33,6 +34,19 @@ def briefing(
         headline = f"{source.title} ({about})" if about else source.title
         lines.append(f"{headline}: {sentence} [{source.n}]")
     return "\n".join(lines)
+
+
+def newest_first(
+    sources: Sequence[Source], evidence: Sequence[Evidence]
+) -> tuple[list[Source], list[Evidence]]:
+    """The sources renumbered newest first (undated last), the evidence with them, so that a
+    briefing cites [1], [2], ... in order."""
+    ordered = sorted(sources, key=_timestamp, reverse=True)
+    number = {source.n: n for n, source in enumerate(ordered, start=1)}
+    return (
+        [replace(source, n=number[source.n]) for source in ordered],
+        [replace(item, n=number[item.n]) for item in evidence],
+    )
 
 
 def _timestamp(source: Source) -> float:

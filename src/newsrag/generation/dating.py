@@ -81,6 +81,16 @@ def dated(text: str, sources: Sequence[Source]) -> str:
     return "\n".join(lines)
 
 
+def dated_piece(piece: str, sources: Sequence[Source]) -> str:
+    """A streamed piece of an answer `dated` when it cites a source (a sentence of the
+    extractive answer, say; a model's token is left as it is), its spaces kept."""
+    body = piece.strip()
+    if not cited_numbers(body):
+        return piece
+    start = piece.index(body)
+    return piece[:start] + dated(body, sources) + piece[start + len(body) :]
+
+
 def age(newest: date, today: date) -> str:
     """How long before `today` `newest` was, in words: "3 days", "5 months", "6 years"."""
     days = (today - newest).days
