@@ -3,7 +3,13 @@ from datetime import UTC, datetime
 import pytest
 
 from newsrag.models import Message
-from newsrag.retrieval.query import is_follow_up, standalone_query
+from newsrag.retrieval.query import (
+    is_follow_up,
+    people,
+    resolve_people,
+    standalone_query,
+    subject_person,
+)
 
 NOW = datetime(2020, 3, 11, tzinfo=UTC)
 HISTORY = [
@@ -12,9 +18,9 @@ HISTORY = [
 ]
 
 
-def test_a_pronoun_follow_up_carries_the_earlier_subject() -> None:
+def test_a_pronoun_follow_up_names_the_person_and_carries_the_earlier_subject() -> None:
     assert standalone_query("And who replaced him?", HISTORY) == (
-        "And who replaced him? CEO Boeing resign"
+        "And who replaced Dennis Muilenburg? CEO Boeing resign"
     )
 
 
@@ -48,3 +54,50 @@ def test_only_the_user_s_questions_are_carried_over() -> None:
 )
 def test_follow_ups_are_recognised(message: str, expected: bool) -> None:
     assert is_follow_up(message) is expected
+
+
+def turn(question: str, answer: str) -> list[Message]:
+    return [Message("user", question, NOW), Message("assistant", answer, NOW)]
+
+
+def test_the_person_a_question_names_is_its_subject() -> None:
+    history = turn("Why did Steve Jobs step down?", "Jobs resigned; Tim Cook took over. [1]")
+
+    assert subject_person(history) == "Steve Jobs"
+
+
+def test_a_question_asking_who_is_about_the_person_its_answer_names() -> None:
+    history = turn(
+        "Whom did Joe Biden choose as his running mate?",
+        "Former US Vice President Joe Biden announced Senator Kamala Harris as his pick. [1]",
+    )
+
+    assert subject_person(history) == "Kamala Harris"
+
+
+def test_a_name_owning_something_in_the_question_is_not_its_subject() -> None:
+    history = turn(
+        "What happened to Robert F. Kennedy's assassin in prison?",
+        "Sirhan Sirhan, who killed Robert F. Kennedy, was stabbed. [1]",
+    )
+
+    assert subject_person(history) == "Sirhan Sirhan"
+
+
+def test_a_title_before_a_name_is_left_out() -> None:
+    assert people("Seoul city Mayor Park Won-soon was found dead.") == ["Park Won-soon"]
+
+
+@pytest.mark.parametrize(
+    ("message", "resolved"),
+    [
+        ("Where was his body found?", "Where was Park Won-soon's body found?"),
+        ("Where was her body found?", "Where was Park Won-soon's body found?"),
+        ("Who found her in the park?", "Who found Park Won-soon in the park?"),
+        ("What did the police say?", "What did the police say?"),
+    ],
+)
+def test_he_and_she_are_replaced_by_the_person(message: str, resolved: str) -> None:
+    history = turn("What happened to the mayor of Seoul?", "Mayor Park Won-soon died. [1]")
+
+    assert resolve_people(message, history) == resolved

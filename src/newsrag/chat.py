@@ -12,7 +12,12 @@ from newsrag import timing
 from newsrag.errors import NewsragError
 from newsrag.generation import NOT_COVERED, Drafting, Generator
 from newsrag.generation.briefing import briefing, newest_first
-from newsrag.generation.citations import apply_citations, attribute, sentence_citations
+from newsrag.generation.citations import (
+    apply_citations,
+    attribute,
+    cited_before,
+    sentence_citations,
+)
 from newsrag.generation.dating import dated, dated_piece, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
@@ -20,6 +25,7 @@ from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.coverage import missing_terms, unreported_outcome
+from newsrag.retrieval.followup import follow_up_chunks
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
@@ -176,6 +182,8 @@ class ChatService:
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
+            before = cited_before(history)
+            chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
             sources, evidence = select_sources(
                 chunks,
                 self.top_k,

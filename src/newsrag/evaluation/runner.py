@@ -48,7 +48,7 @@ def evaluate(
             earlier = chat.ask(turn, history, as_of=question.as_of)
             history += [
                 Message("user", turn, utcnow()),
-                Message("assistant", earlier.text, utcnow()),
+                Message("assistant", earlier.text, utcnow(), sources=tuple(earlier.sources)),
             ]
         started = time.perf_counter()
         found = ranking.retrieve(question.question, history, as_of=question.as_of)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from newsrag.models import Citation, Source
+from newsrag.models import Citation, Message, Source
 from newsrag.retrieval import Evidence
 from newsrag.text import keywords, split_sentences
 
@@ -37,6 +37,15 @@ def apply_citations(text: str, sources: Sequence[Source]) -> tuple[str, list[Sou
     cleaned = renumbered.strip()
     by_number = {source.n: source for source in sources}
     return cleaned, [replace(by_number[old], n=position[old]) for old in order]
+
+
+def cited_before(history: Sequence[Message]) -> list[Source]:
+    """The sources the conversation's last answer cited, in the order it listed them."""
+    answer = next((m for m in reversed(history) if m.role == "assistant"), None)
+    if answer is None:
+        return []
+    cited = set(cited_numbers(answer.content))
+    return [source for source in answer.sources if source.n in cited]
 
 
 def cited_numbers(text: str) -> list[int]:

@@ -6,6 +6,7 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ SCORED_WORDS = 60
 WORD_BUDGET = 90
 ANSWER_TYPE_BONUS = 0.25
 LEAD_BONUS = 0.05
+_PRONOUN_FIRST = re.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,10 @@ class ExtractiveGenerator(Generator):
                 if key in seen or len(sentence.split()) < MIN_WORDS or not stated(sentence):
                     continue
                 seen.add(key)
-                shared = len(wanted & keywords(sentence)) / len(wanted) if wanted else 0.0
+                words = keywords(sentence)
+                if _PRONOUN_FIRST.match(sentence):  # "She served as ...": who is in the title
+                    words |= keywords(item.chunk.title)
+                shared = len(wanted & words) / len(wanted) if wanted else 0.0
                 found.append(
                     Candidate(
                         sentence,

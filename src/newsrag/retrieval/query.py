@@ -15,7 +15,7 @@ from newsrag.text import keywords
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|its|they|them|their|him|his|her|hers|this|that|these|those|there|then|"
-    r"the same|the former|the latter)\b",
+    r"the same|the former|the latter|later|afterwards?)\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(
@@ -34,17 +34,179 @@ def is_follow_up(message: str) -> bool:
 
 
 def standalone_query(message: str, history: Sequence[Message]) -> str:
-    """The query to search with: the message, plus the last question's key terms when the
-    message is a follow-up to it."""
+    """The query to search with: the message, its "he" or "she" replaced by the person the
+    last turn was about, plus the last question's key terms when the message is a follow-up to
+    it."""
     previous = next((m.content for m in reversed(history) if m.role == "user"), None)
     if previous is None or not is_follow_up(message):
         return message
+    message = resolve_people(message, history)
     own = keywords(message)
-    carried = [word for word in _ordered_keywords(previous) if word not in own]
+    carried = [word for word in _ordered_keywords(previous) if not keywords(word) <= own]
     return f"{message} {' '.join(carried)}" if carried else message
 
 
 def _ordered_keywords(text: str) -> list[str]:
     wanted = keywords(text)
-    words = (word for word in re.findall(r"[A-Za-z0-9]+", text) if word.lower() in wanted)
+    words = (word for word in re.findall(r"[A-Za-z0-9]+", text) if keywords(word) & wanted)
     return list(dict.fromkeys(words))
+
+
+def subject_person(history: Sequence[Message]) -> str | None:
+    """The person the last turn was about: for a question asking who ("Whom did Joe Biden
+    choose?"), the first person its answer names that the question does not; else the first
+    person the question names, else the first its answer names. A name owning something in the
+    question ("Kennedy's assassin") is not its subject."""
+    question = next((m.content for m in reversed(history) if m.role == "user"), "")
+    answer = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+    asked = [name for name in people(question) if f"{name}'s" not in question]
+    told = [name for name in people(answer) if name.split()[-1] not in question]
+    if _ASKS_WHO.match(question):
+        return next(iter(told), None)
+    return next(iter(asked + told), None)
+
+
+def people(text: str) -> list[str]:
+    """Names of two or three capitalised words in `text`, titles ("Mayor", "President") left
+    out, in order."""
+    found = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if len(words) >= 2:
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))
+
+
+def resolve_people(message: str, history: Sequence[Message]) -> str:
+    """The message with he/him/his/she/her replaced by the last turn's person ("his body" as
+    "Park Won-soon's body"); as it is when there is no such person."""
+    if not _PERSON.search(message):
+        return message
+    name = subject_person(history)
+    if name is None:
+        return message
+
+    def named(match: re.Match[str]) -> str:
+        pronoun = match.group(1).lower()
+        after = message[match.end() :].split(maxsplit=1)
+        owned = pronoun == "his" or (
+            pronoun == "her" and bool(after) and after[0].isalpha() and after[0] not in _LINKS
+        )
+        return f"{name}'s" if owned else name
+
+    return _PERSON.sub(named, message)
+
+
+_PERSON = re.compile(r"\b(he|him|his|she|her)\b", re.IGNORECASE)
+_ASKS_WHO = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
+_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
+_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:{_WORD}|[A-Z]\.)){{1,3}}")
+_LINKS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "as",
+        "and",
+        "or",
+        "by",
+        "after",
+        "before",
+        "when",
+        "while",
+        "about",
+        "of",
+        "is",
+        "was",
+    ]
+)
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "On",
+        "In",
+        "At",
+        "This",
+        "That",
+        "Last",
+        "Yesterday",
+        "Today",
+        "Tomorrow",
+        "What",
+        "Who",
+        "Whom",
+        "Which",
+        "Why",
+        "How",
+        "When",
+        "Where",
+        "Mayor",
+        "President",
+        "Vice",
+        "Former",
+        "Prime",
+        "Minister",
+        "Dr",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Senator",
+        "Governor",
+        "King",
+        "Queen",
+        "Pope",
+        "Chancellor",
+        "Chief",
+        "Executive",
+        "General",
+        "Judge",
+        "Justice",
+        "Secretary",
+        "Minister",
+        "Representative",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Prince",
+        "Princess",
+        "Professor",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Canadian",
+        "American",
+        "British",
+        "French",
+        "German",
+        "Indian",
+        "Iranian",
+        "Russian",
+        "Chinese",
+        "US",
+        "UK",
+    ]
+)

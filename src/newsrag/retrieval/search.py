@@ -84,6 +84,11 @@ class Retriever(ABC):
         found)."""
         return {}
 
+    def article_chunks(self, urls: Sequence[str], query: str) -> list[RetrievedChunk]:
+        """The chunks of the articles at `urls`, most similar to `query` first; none by
+        default."""
+        return []
+
 
 class HybridRetriever(Retriever):
     """Dense and full-text search fused in SQL (`mode` "dense" or "text" uses one of them), then
@@ -141,6 +146,9 @@ class HybridRetriever(Retriever):
 
     def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
         return self.chunks.openings(article_ids)
+
+    def article_chunks(self, urls: Sequence[str], query: str) -> list[RetrievedChunk]:
+        return self.chunks.article_chunks(self.embedder.embed_one(query), urls)
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and

@@ -196,6 +196,19 @@ class ChunkSearch:
             ).fetchall()
         return {row[0]: row[1] for row in rows}
 
+    def article_chunks(self, vector: Vectors, urls: Sequence[str]) -> list[RetrievedChunk]:
+        """Every chunk of the articles at `urls`, most similar to `vector` first."""
+        sql = f"""
+            SELECT {_COLUMNS}, 0.0 AS fused
+            FROM chunks c JOIN articles a ON a.id = c.article_id
+            WHERE a.url = ANY(%(urls)s)
+            ORDER BY score DESC, c.id
+        """
+        params = {"v": np.asarray(vector), "urls": list(urls)}
+        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(sql, params).fetchall()
+        return [retrieved(row) for row in rows]
+
     def newest(self, vector: Vectors, filters: SearchFilters, limit: int) -> list[RetrievedChunk]:
         """The opening chunks of the newest articles, newest first ("the latest news")."""
         where, params = _where(filters)

@@ -1,0 +1,80 @@
+"""Follow-ups read with the previous turn: the articles its answer cited are candidates for the
+follow-up, and "what happened next?" is the next article in time on the same story.
+
+The cited articles come first when they match the next message about as well as the best
+article found (within FOLLOW_UP_MARGIN of its similarity): "What was his job there?" is about the
+story just told. Otherwise a follow-up keeps them as later candidates. For "what happened
+next?", the articles published after the cited one and matching the story as well (same margin)
+are taken oldest first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+
+from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval.query import is_follow_up
+from newsrag.retrieval.search import Retriever, SearchRequest
+
+FOLLOW_UP_MARGIN = 0.1
+_NEXT = re.compile(
+    r"\b(what happened next|what happened after(?:wards| that)?|what came next|what followed|"
+    r"after that|since then|afterwards)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_next(message: str) -> bool:
+    return bool(_NEXT.search(message))
+
+
+def follow_up_chunks(
+    retriever: Retriever,
+    request: SearchRequest,
+    message: str,
+    before: Sequence[Source],
+    found: list[RetrievedChunk],
+) -> list[RetrievedChunk]:
+    """`found` with the articles the previous answer cited (`before`; or, for "what happened
+    next?", the next article on the story) among them, as the module's docstring says. A
+    message that is no follow-up by its words ("How many were on board?") gets them only
+    first, when they match it as well."""
+    if not before:
+        return found
+    follow_up = is_follow_up(message)
+    if follow_up and asks_what_next(message):
+        later = _next_in_story(retriever, request, before[0])
+        if later:
+            return _first(later, found)
+    own = retriever.article_chunks([source.url for source in before], request.query)
+    best = max((chunk.score for chunk in found), default=0.0)
+    if own and own[0].score >= best - FOLLOW_UP_MARGIN:
+        return _first(own, found)
+    return _first(found, own) if follow_up else found
+
+
+def _next_in_story(
+    retriever: Retriever, request: SearchRequest, before: Source
+) -> list[RetrievedChunk]:
+    """The chunks of the first article published after `before` that matches the story."""
+    if before.published_at is None:
+        return []
+    start = before.published_at.date() + timedelta(days=1)
+    later = retriever.search(
+        replace(request, filters=request.filters.within(start, None), recent=False)
+    )
+    best = max((chunk.score for chunk in later), default=0.0)
+    story = [c for c in later if c.score >= best - FOLLOW_UP_MARGIN and c.published_at]
+    if not story:
+        return []
+    first = min(story, key=lambda c: (c.published_at, -c.score))
+    return [chunk for chunk in later if chunk.article_id == first.article_id]
+
+
+def _first(leading: list[RetrievedChunk], rest: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    """`leading`, then the chunks of `rest` from other articles."""
+    articles = {chunk.article_id for chunk in leading}
+    return leading + [chunk for chunk in rest if chunk.article_id not in articles]
