@@ -164,6 +164,21 @@ def test_a_reload_shows_the_conversation_from_the_history(page: Page) -> None:
     assert page.locator("#empty").is_hidden()
 
 
+def test_a_reload_shows_the_answer_s_source_cards_again(page: Page) -> None:
+    ask_example(page)
+    titles = page.locator(".msg.assistant .sources a.title").all_inner_texts()
+
+    page.reload()
+
+    expect(page.locator(".msg")).to_have_count(2)
+    restored = page.locator(".msg.assistant")
+    assert titles
+    assert restored.locator(".sources a.title").all_inner_texts() == titles
+    cite = restored.locator("a.cite").first
+    card_id = (cite.get_attribute("href") or "").removeprefix("#")
+    assert restored.locator(f"li.source[id='{card_id}']").count() == 1
+
+
 def test_new_chat_empties_the_view_and_deletes_the_old_session(page: Page, app_url: str) -> None:
     ask_example(page)
     old = session_id(page)
