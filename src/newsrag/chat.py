@@ -157,7 +157,8 @@ class ChatService:
     ) -> Retrieval:
         """Search the news for the question and pick the sources to answer from.
 
-        A follow-up is searched as the generator rewrites it with the conversation `history`.
+        A follow-up is searched as the generator rewrites it with the conversation `history`,
+        and the articles the previous answer cited are among its candidates (`follow_up_chunks`).
         The time the question names ("in March 2020", "latest") narrows or orders the search,
         relative to `as_of` (NEWSRAG_AS_OF, else today). The best match must reach
         `min_score`, unless the question only names a topic a source is tagged with: "latest
