@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,13 @@ def test_refusal_rate_covers_unanswerable_and_false_refusals_answerable_question
 
     assert summary["refusal_rate"] == pytest.approx(2 / 3)
     assert summary["false_refusal_rate"] == pytest.approx(1 / 2)
+
+
+def test_all_gold_in_sources_counts_answers_listing_every_gold_article() -> None:
+    both = replace(outcome("both", ("a", "b"), ["a"]), sources=["b", "x", "a"])
+    one = replace(outcome("one", ("a", "b"), ["a"]), sources=["a", "x"])
+
+    assert summarise([both, one])["all_gold_in_sources"] == pytest.approx(1 / 2)
 
 
 def test_by_type_summarises_each_question_type_apart() -> None:

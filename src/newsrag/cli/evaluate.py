@@ -35,6 +35,7 @@ COLUMNS = [
     ("answerable_accuracy", "answerable acc."),
     ("refusal_rate", "refusals (unanswerable)"),
     ("false_refusal_rate", "false refusals"),
+    ("all_gold_in_sources", "all gold in sources"),
     ("retrieval_p50_ms", "retrieval p50 ms"),
 ]
 

@@ -6,7 +6,7 @@ import copy
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsrag.chat import ChatService, utcnow
 from newsrag.evaluation.metrics import answer_correct, average_precision, hits, reciprocal_rank
@@ -18,8 +18,8 @@ HITS_AT = (1, 3, 4, 10)
 
 @dataclass(frozen=True)
 class Outcome:
-    """One question's result: the articles retrieved (URLs, best first), the answer, and how
-    long retrieval took."""
+    """One question's result: the articles retrieved (URLs, best first), the answer, how long
+    retrieval took, and the answer's sources (URLs, as the API lists them)."""
 
     question: Question
     retrieved: list[str]
@@ -27,6 +27,7 @@ class Outcome:
     covered: bool
     correct: bool
     retrieval_seconds: float
+    sources: list[str] = field(default_factory=list)
 
 
 def evaluate(
@@ -62,6 +63,7 @@ def evaluate(
                 answer.covered,
                 answer_correct(answer.text, answer.covered, question.must_contain_any),
                 seconds,
+                [source.url for source in answer.sources],
             )
         )
         progress()
@@ -71,6 +73,7 @@ def evaluate(
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     """Hits@1/4/10, MRR@10 and MAP@10 over answerable questions; accuracy over all; accuracy
     on answerable ones; refusals of unanswerable ones and false refusals of answerable ones;
+    the share of answerable ones whose every gold article is among the answer's sources;
     retrieval latency p50/p95 in ms."""
     answerable = [o for o in outcomes if o.question.answerable]
     unanswerable = [o for o in outcomes if not o.question.answerable]
@@ -85,6 +88,9 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     summary["answerable_accuracy"] = _mean(float(o.correct) for o in answerable)
     summary["refusal_rate"] = _mean(float(not o.covered) for o in unanswerable)
     summary["false_refusal_rate"] = _mean(float(not o.covered) for o in answerable)
+    summary["all_gold_in_sources"] = _mean(
+        float(set(o.question.gold_ids) <= set(o.sources)) for o in answerable
+    )
     latencies = sorted(o.retrieval_seconds * 1000 for o in outcomes)
     summary["retrieval_p50_ms"] = statistics.median(latencies) if latencies else 0.0
     summary["retrieval_p95_ms"] = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
