@@ -8,6 +8,7 @@ answer's sentence gets "(15 November 2004)" after the words, dated from the sour
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from newsrag.generation.citations import answer_sentences, cited_numbers
 from newsrag.models import Source
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = tuple(name.lower() for name in calendar.day_name)
 _RELATIVE = re.compile(
     r"\b(?:(?P<last>last\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")"
     r"|(?P<yesterday>yesterday)|(?P<today>today|tonight|this morning|this afternoon))\b"
@@ -23,7 +24,7 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 # A date right after the words ("Thursday, November 9", "Monday 3 May") needs none added.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH = r"(?:" + "|".join(calendar.month_abbr[1:]) + r")[a-z]*\.?"
 _DATED = re.compile(
     rf"^,?\s*(?:\(|{_MONTH}\s+\d|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})",
     re.IGNORECASE,

@@ -11,10 +11,11 @@ far ...", so that interviews stay searchable and say who speaks; an interviewer'
 
 from __future__ import annotations
 
+import calendar
 import re
 
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+WEEKDAY = "(?:" + "|".join(calendar.day_name) + ")"
+MONTH = "(?:" + "|".join(calendar.month_name[1:]) + ")"
 _DATELINE = re.compile(rf"^\s*{WEEKDAY},\s+{MONTH}\s+\d{{1,2}},\s+\d{{4}}\s*\n")
 _FILE_LINE = re.compile(
     r"(?mi)^(?:File|Image):[^\n]*\.(?:jpe?g|png|svg|gif|tiff?|webm|ogg)[ \t]*$\n?"

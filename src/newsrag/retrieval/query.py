@@ -7,6 +7,7 @@ with a continuation ("and", "what about"...), or names almost nothing by itself.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 
@@ -109,15 +110,15 @@ _LINKS = frozenset(
         r"\w+", "in on at to for with from as and or by after before when while of is was about"
     )
 )
-# Capitalised words that open a name without being one: sentence openers, titles, days, months.
+# Capitalised words that open a name without being one: sentence openers, titles, nationalities,
+# days and months.
 _NOT_NAMES = frozenset(
     re.findall(
         r"\w+",
         """The A An On In At This That Last Yesterday Today Tomorrow What Who Whom Which Why How
         When Where Mayor President Vice Former Prime Minister Dr Mr Mrs Ms Senator Governor King
         Queen Pope Chancellor Chief Executive General Judge Justice Secretary Representative Sir
-        Lord Lady Prince Princess Professor Monday Tuesday Wednesday Thursday Friday Saturday
-        Sunday January February March April May June July August September October November
-        December Canadian American British French German Indian Iranian Russian Chinese US UK""",
+        Lord Lady Prince Princess Professor Canadian American British French German Indian
+        Iranian Russian Chinese US UK""",
     )
-)
+) | {*calendar.day_name, *calendar.month_name[1:]}
