@@ -4,7 +4,6 @@ answering on this machine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from httpx import Response
 
 from newsrag.api.app import create_app
 from newsrag.services import build_services
-from tests.conftest import make_settings, scratch_database, wikinews_rows, write_jsonl
+from tests.conftest import make_settings, wikinews_rows, write_jsonl
 from tests.provider_helpers import HF_TOKEN, unused_url
 from tests.test_cli import Run, run
 
@@ -31,17 +30,10 @@ NO_FALLBACK = {**OFFLINE, "NEWSRAG_EMBEDDING_FALLBACK": "none"}
 SENTENCE = "HF_HUB_OFFLINE is set, which keeps huggingface_hub off the network"
 
 
-@pytest.fixture(scope="module")
-def database_url(embedded_uri: str) -> Iterator[str]:
-    with scratch_database(embedded_uri, "t_offline") as uri:
-        yield uri
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("offline")
-    write_jsonl(folder / "three.jsonl", wikinews_rows(3))
-    return folder
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "three.jsonl", wikinews_rows(3))
+    return tmp_path
 
 
 def assert_one_line(result: Run, prefix: str) -> str:
@@ -54,28 +46,28 @@ def assert_one_line(result: Run, prefix: str) -> str:
     return lines[0]
 
 
-def test_ingest_says_hf_hub_offline_in_one_line(workdir: Path, database_url: str) -> None:
-    result = run(workdir, database_url, "ingest", "three.jsonl", **NO_FALLBACK)
+def test_ingest_says_hf_hub_offline_in_one_line(workdir: Path, fresh_uri: str) -> None:
+    result = run(workdir, fresh_uri, "ingest", "three.jsonl", **NO_FALLBACK)
 
     assert assert_one_line(result, "error (hf_hub_offline): ")
 
 
-def test_ask_says_hf_hub_offline_in_one_line(workdir: Path, database_url: str) -> None:
-    result = run(workdir, database_url, "ask", "Any news about Firefox?", **NO_FALLBACK)
+def test_ask_says_hf_hub_offline_in_one_line(workdir: Path, fresh_uri: str) -> None:
+    result = run(workdir, fresh_uri, "ask", "Any news about Firefox?", **NO_FALLBACK)
 
     assert assert_one_line(result, "error (hf_hub_offline): ")
 
 
-def test_doctor_says_hf_hub_offline_in_one_line(workdir: Path, database_url: str) -> None:
-    result = run(workdir, database_url, "doctor", **NO_FALLBACK)
+def test_doctor_says_hf_hub_offline_in_one_line(workdir: Path, fresh_uri: str) -> None:
+    result = run(workdir, fresh_uri, "doctor", **NO_FALLBACK)
 
     assert assert_one_line(result, "embeddings (hf): ")
 
 
 def test_ingest_falls_back_to_this_machine_and_names_the_variable(
-    workdir: Path, database_url: str
+    workdir: Path, fresh_uri: str
 ) -> None:
-    result = run(workdir, database_url, "ingest", "three.jsonl", **OFFLINE)
+    result = run(workdir, fresh_uri, "ingest", "three.jsonl", **OFFLINE)
 
     assert result.code == 0, result.output
     assert "Traceback" not in result.output
@@ -108,9 +100,9 @@ def offline_chat(database_url: str, folder: Path, fallback: str) -> tuple[Respon
 
 
 def test_chat_without_fallback_answers_503_naming_hf_hub_offline(
-    database_url: str, tmp_path: Path, hub_offline: None
+    fresh_uri: str, tmp_path: Path, hub_offline: None
 ) -> None:
-    chat, _ = offline_chat(database_url, tmp_path, "none")
+    chat, _ = offline_chat(fresh_uri, tmp_path, "none")
 
     assert chat.status_code == 503
     assert chat.json()["code"] == "hf_hub_offline"
@@ -118,9 +110,9 @@ def test_chat_without_fallback_answers_503_naming_hf_hub_offline(
 
 
 def test_chat_with_the_fallback_answers_and_health_names_hf_hub_offline(
-    database_url: str, tmp_path: Path, hub_offline: None
+    fresh_uri: str, tmp_path: Path, hub_offline: None
 ) -> None:
-    chat, health = offline_chat(database_url, tmp_path, "local")
+    chat, health = offline_chat(fresh_uri, tmp_path, "local")
 
     assert chat.status_code == 200, chat.text
     assert health["embeddings"]["state"] == "degraded"
