@@ -4,12 +4,13 @@ Sentences are quoted from or modelled on Wikinews articles."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from newsrag.generation.answer_types import answer_strength
 from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
+from newsrag.retrieval.answer_types import answer_strength
 from newsrag.retrieval.coverage import unreported_outcome
 from tests.conftest import FakeEmbedder
 
@@ -156,3 +157,78 @@ def test_an_interviewers_question_is_never_the_answer() -> None:
     assert answer == (
         "Gregory Kurtzer: Short term, the goal is to release Rocky Linux for x86-64 and ARM. [1]"
     )
+
+
+def test_a_prize_won_by_someone_named_asks_for_no_result() -> None:
+    question = "How much prize money came with the Nobel Peace Prize won by Wangari Maathai?"
+
+    assert not unreported_outcome(question, [evidence(GROOM_TITLE, GROOM)])
+
+
+def test_a_sentence_given_by_a_named_judge_reports_the_result() -> None:
+    question = "What sentence did Paul Manafort receive in his second case?"
+    title = "Former Trump advisor Paul Manafort receives second sentence"
+    text = "Paul Manafort was sentenced by Judge Amy Berman Jackson to 73 months in federal prison."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_pronoun_s_sentence_reports_for_the_person_in_the_headline() -> None:
+    question = "What sentence did Jacques Chirac receive for corruption?"
+    title = "Former president of France Jacques Chirac dies aged 86"
+    text = "Chirac was convicted of corruption in 2011. He was given a two-year suspended sentence."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_reported_loss_answers_whether_someone_won() -> None:
+    question = "Did the Beatles' Apple Corps win its 2006 High Court case against Apple Computer?"
+    title = "Apple Corps loses court case against Apple Computer"
+    text = "Apple Corps, the Beatles' company, lost its High Court case against Apple Computer."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_pronoun_sentence_is_answered_with_the_sentence_before_it() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    text = (
+        "Shares rose on the news. General Motors named Mary Barra as its new chief executive. "
+        "She replaces Daniel Akerson, who led the company through its bankruptcy."
+    )
+
+    answer = generator.generate(
+        "Whom does Mary Barra replace at General Motors?", [evidence("GM names Barra", text)]
+    )
+
+    named = answer.index("General Motors named Mary Barra as its new chief executive.")
+    assert answer.index("She replaces Daniel Akerson") > named
+    assert answer.count("named Mary Barra") == 1
+
+
+def test_a_pronoun_sentence_without_the_sentence_before_it_is_passed_over() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    found = evidence("GM names Barra", "She replaces Daniel Akerson as chief executive.")
+    later = Evidence(1, replace(found.chunk, position=3))
+
+    assert generator.generate("Whom does Mary Barra replace?", [later]) == (
+        "The news I have does not cover this question."
+    )
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_sentence() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    delhi = evidence(
+        "Hotel fire in Delhi", "A fire at a hotel in Delhi killed seventeen people on Tuesday."
+    )
+    chittagong = evidence(
+        "Slum fire in Chittagong", "A slum fire in Chittagong killed nine people.", n=2
+    )
+
+    answer = generator.generate(
+        "Which fire killed more people, the hotel fire in Delhi or the slum fire in Chittagong?",
+        [delhi, chittagong],
+    )
+
+    assert "killed seventeen people on Tuesday. [1]" in answer
+    assert "killed nine people. [2]" in answer
+    assert "a difference of 8" in answer

@@ -1,14 +1,16 @@
 """A follow-up is read with the previous turn: the articles its answer cited are candidates, and
-"what happened next?" is the next article in time on the same story."""
+"what happened next?" is the next article in time on the same story; so is a question about a
+result that the articles found were published too early to report."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from newsrag.generation.citations import cited_before
 from newsrag.models import Message, RetrievedChunk, Source
-from newsrag.retrieval.followup import follow_up_chunks
+from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks
 from newsrag.retrieval.search import Retriever, SearchRequest
 
 NOW = datetime(2020, 8, 30, tzinfo=UTC)
@@ -103,3 +105,35 @@ def test_the_sources_an_answer_cited_are_read_from_the_history() -> None:
     answer = Message("assistant", "It rained. [2]", NOW, sources=(source(1, n=1), source(2, n=2)))
 
     assert cited_before([Message("user", "Weather?", NOW), answer]) == [source(2, n=2)]
+
+
+def told(article: int, text: str, score: float, day: int) -> RetrievedChunk:
+    return replace(chunk(article, score, day), text=text, title="Groom by-election")
+
+
+OUTCOME = SearchRequest("Who won the Groom by-election?", 40)
+BEFORE = told(1, "Voters in Groom go to the polls on Saturday in a by-election.", 0.7, day=27)
+
+
+def test_a_result_not_yet_reported_is_read_from_the_next_article_on_the_story() -> None:
+    result = told(2, "Garth Hamilton won the Groom by-election on Saturday.", 0.65, day=29)
+    retriever = Stored([BEFORE], [], [result])
+
+    chunks = outcome_chunks(retriever, OUTCOME, retriever.found)
+
+    assert articles(chunks) == [2, 1]
+
+
+def test_a_later_article_not_reporting_the_result_changes_nothing() -> None:
+    campaign = told(2, "Candidates in Groom campaigned on water policy.", 0.65, day=28)
+    retriever = Stored([BEFORE], [], [campaign])
+
+    assert outcome_chunks(retriever, OUTCOME, retriever.found) == [BEFORE]
+
+
+def test_a_result_already_found_needs_no_later_article() -> None:
+    result = told(3, "Garth Hamilton won the Groom by-election on Saturday.", 0.6, day=29)
+    later = told(2, "Garth Hamilton won the Groom by-election, the count confirmed.", 0.65, 30)
+    retriever = Stored([BEFORE, result], [], [later])
+
+    assert outcome_chunks(retriever, OUTCOME, retriever.found) == [BEFORE, result]

@@ -84,6 +84,16 @@ def test_a_name_owning_something_in_the_question_is_not_its_subject() -> None:
     assert subject_person(history) == "Sirhan Sirhan"
 
 
+def test_a_party_or_a_court_is_nobody_s_she() -> None:
+    history = turn(
+        "Whom did Joe Biden choose as his running mate?",
+        "Joe Biden, the Democratic Party's nominee, announced Kamala Harris as his pick. [1]",
+    )
+
+    assert subject_person(history) == "Kamala Harris"
+    assert people("The Supreme Court of India ruled on Monday.") == []
+
+
 def test_a_title_before_a_name_is_left_out() -> None:
     assert people("Seoul city Mayor Park Won-soon was found dead.") == ["Park Won-soon"]
 

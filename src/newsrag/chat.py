@@ -24,9 +24,11 @@ from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
-from newsrag.retrieval.coverage import missing_terms, unreported_outcome
-from newsrag.retrieval.followup import follow_up_chunks
+from newsrag.retrieval.answerability import Signals
+from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks
+from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
 from newsrag.retrieval.search import topic_words
+from newsrag.retrieval.select import whole_articles
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
 from newsrag.text import keywords
@@ -80,6 +82,7 @@ class Retrieval:
     evidence: list[Evidence]
     covered: bool
     window: TimeWindow | None = None
+    signals: Signals | None = None
 
     @property
     def briefing(self) -> bool:
@@ -104,6 +107,7 @@ class ChatService:
         min_score: float = 0.35,
         min_source_ratio: float = 0.7,
         chunks_per_article: int = 2,
+        read_articles: int = 2,
         time_awareness: bool = True,
         as_of: date | None = None,
         stale_days: int = 30,
@@ -117,6 +121,7 @@ class ChatService:
         self.min_score = min_score
         self.min_source_ratio = min_source_ratio
         self.chunks_per_article = chunks_per_article
+        self.read_articles = read_articles
         self.time_awareness = time_awareness
         self.as_of = as_of
         self.stale_days = stale_days
@@ -160,48 +165,59 @@ class ChatService:
         A follow-up is searched as the generator rewrites it with the conversation `history`,
         and the articles the previous answer cited are among its candidates (`follow_up_chunks`).
         The time the question names ("in March 2020", "latest") narrows or orders the search,
-        relative to `as_of` (NEWSRAG_AS_OF, else today). The best match must reach
-        `min_score`, unless the question only names a topic a source is tagged with: "latest
-        news about technology" scores low against any one article, yet the news held covers it
-        when articles are in "Science and technology", and a question that names only a time
-        ("What happened in November 2004?") is covered by any news of then. And every name and
-        number the question holds must appear in the evidence ("the Nobel Prize in Chemistry" is
-        not covered by the Physics prize), and a question about a result ("Who won ...?") needs
-        a sentence reporting it.
+        relative to `as_of` (NEWSRAG_AS_OF, else today). A two-part question ("Which was
+        larger, A or B?") is also searched part by part, each in the time it names, and each
+        part's best article is kept (`retrieval/parts.py`); a question about a result that
+        nothing found reports is searched in the later articles on the story
+        (`outcome_chunks`). The best `read_articles` articles are read whole.
+
+        The best match must reach `min_score`, unless the question only names a topic a
+        source is tagged with ("latest news about technology" is covered when articles are in
+        "Science and technology") or only a time ("What happened in November 2004?"). Then
+        the fitted answerability decision (`retrieval/answerability.py`) says whether the
+        evidence answers the question, or, for a two-part question, each part.
         """
         with timing.timed("generation"):
             query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
         window = parse_time(query, today) if self.time_awareness else None
+        recent = window is not None and window.recent
+        parts = [] if recent else question_parts(query)
         wanted = filters or SearchFilters()
-        if window is not None:
+        if window is not None and not parts:  # each part is searched in the time it names
             end = window.end + reporting_lag(window) if window.end else None
             wanted = wanted.within(window.start, end)
             if window.recent:
                 wanted = wanted.within(None, today + timedelta(days=1))
-        recent = window is not None and window.recent
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
+            each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
+            if parts:
+                chunks = with_parts(chunks, each)
             before = cited_before(history)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
+            chunks = outcome_chunks(self.retriever, request, chunks)
             sources, evidence = select_sources(
                 chunks,
                 self.top_k,
                 per_article=self.chunks_per_article,
                 min_ratio=0.0 if recent else self.min_source_ratio,
             )
+            if self.read_articles and not recent:
+                read = sources[: self.read_articles + len(parts)]
+                whole = self.retriever.article_chunks([source.url for source in read], query)
+                evidence = whole_articles(evidence, read, whole)
         best = max((source.score for source in sources), default=0.0)
         only_time = window is not None and not topic_words(query)
-        covered = (
-            bool(sources)
-            and (best >= self.min_score or _on_topic(query, evidence) or only_time)
-            and not missing_terms(query, evidence)
-            and not unreported_outcome(query, evidence)
+        signals = Signals.of(query, sources, evidence)
+        answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
+        covered = bool(sources) and (
+            only_time or _on_topic(query, evidence) or (best >= self.min_score and answerable)
         )
         if recent:
             sources, evidence = newest_first(sources, evidence)
-        return Retrieval(query, list(sources), list(evidence), covered, window)
+        return Retrieval(query, list(sources), list(evidence), covered, window, signals)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
         """The generated `text` tidied, its citations checked, or "not covered"; degraded when

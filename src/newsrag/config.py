@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=1.0, ge=0.0)
     text_weight: float = Field(default=1.0, ge=0.0)
     chunks_per_article: int = Field(default=2, gt=0, le=20)
+    # How many of the best articles an answer reads whole (0: only the chunks retrieved).
+    read_articles: int = Field(default=2, ge=0, le=10)
     duplicate_overlap: float = Field(default=0.8, gt=0.0, le=1.0)
     time_awareness: bool = True
     as_of: date | None = None

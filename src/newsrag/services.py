@@ -95,6 +95,7 @@ def build_services(
         min_score=settings.min_score,
         min_source_ratio=settings.min_source_ratio,
         chunks_per_article=settings.chunks_per_article,
+        read_articles=settings.read_articles,
         time_awareness=settings.time_awareness,
         as_of=settings.as_of,
         stale_days=settings.stale_days,

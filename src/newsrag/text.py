@@ -12,6 +12,13 @@ _ABBREVIATION = re.compile(
     r"vs|etc|No|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
 )
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# A sentence that needs the one before it (or its headline) to say whom or what it is about.
+ANAPHORIC = re.compile(r"^(?:He|She|They|His|Her|Their|It|Its|This|These|That|Those)\b")
+# Where a question's second question starts: "Where was he taken, and what poison was used?"
+CLAUSE_END = re.compile(
+    r",? and (?=(?:what|how|who|whom|which|when|where|why|did|does|do|was|were|is|are)\b)",
+    re.IGNORECASE,
+)
 
 
 def count_tokens(text: str) -> int:

@@ -44,13 +44,7 @@ def evaluate(
     ranking.min_source_ratio = 0.0
     outcomes = []
     for question in questions:
-        history: list[Message] = []
-        for turn in question.turns:
-            earlier = chat.ask(turn, history, as_of=question.as_of)
-            history += [
-                Message("user", turn, utcnow()),
-                Message("assistant", earlier.text, utcnow(), sources=tuple(earlier.sources)),
-            ]
+        history = conversation(chat, question)
         started = time.perf_counter()
         found = ranking.retrieve(question.question, history, as_of=question.as_of)
         seconds = time.perf_counter() - started
@@ -68,6 +62,18 @@ def evaluate(
         )
         progress()
     return outcomes
+
+
+def conversation(chat: ChatService, question: Question) -> list[Message]:
+    """The history the question is asked after: each of its `turns` and the answer to it."""
+    history: list[Message] = []
+    for turn in question.turns:
+        earlier = chat.ask(turn, history, as_of=question.as_of)
+        history += [
+            Message("user", turn, utcnow()),
+            Message("assistant", earlier.text, utcnow(), sources=tuple(earlier.sources)),
+        ]
+    return history
 
 
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int]:

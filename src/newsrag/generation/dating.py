@@ -17,7 +17,7 @@ from newsrag.generation.citations import answer_sentences, cited_numbers
 from newsrag.models import Source
 
 WEEKDAYS = tuple(name.lower() for name in calendar.day_name)
-_RELATIVE = re.compile(
+RELATIVE_DAY = re.compile(
     r"\b(?:(?P<last>last\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")"
     r"|(?P<yesterday>yesterday)|(?P<today>today|tonight|this morning|this afternoon))\b"
     r"(?:\s+(?:morning|afternoon|evening|night))?",
@@ -55,7 +55,7 @@ def date_sentence(sentence: str, published: date) -> str:
     done: set[date] = set()
     pieces: list[str] = []
     end = 0
-    for match in _RELATIVE.finditer(sentence):
+    for match in RELATIVE_DAY.finditer(sentence):
         day = resolve(match, published)
         after = sentence[match.end() :]
         if day in done or _DATED.match(after):

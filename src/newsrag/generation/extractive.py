@@ -6,32 +6,35 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from newsrag.config import Settings
 from newsrag.embeddings import Embedder
-from newsrag.generation.answer_types import answer_strength
 from newsrag.generation.base import NOT_COVERED, Generator, generators
+from newsrag.generation.comparison import Answered, comparison
+from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
-from newsrag.text import keywords, split_sentences
+from newsrag.retrieval.answer_types import answer_strength
+from newsrag.retrieval.parts import question_parts
+from newsrag.text import ANAPHORIC, keywords, split_sentences
 
 MIN_WORDS = 5
-SHORTLIST = 12
+SHORTLIST = 24
 SCORED_WORDS = 60
 WORD_BUDGET = 90
 ANSWER_TYPE_BONUS = 0.25
 LEAD_BONUS = 0.05
-_PRONOUN_FIRST = re.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of source `n`: the share of the question's words it holds (`lexical`), and
-    `bonus` when it holds the kind of thing asked for (a number for "how many")."""
+    `bonus` when it holds the kind of thing asked for (a number for "how many"); `before` is the
+    sentence it is read with when it opens with a pronoun."""
 
     text: str
     n: int
@@ -39,6 +42,8 @@ class Candidate:
     lexical: float
     bonus: float = 0.0
     lead: bool = False
+    before: str = ""
+    day: date | None = None
 
 
 class ExtractiveGenerator(Generator):
@@ -57,7 +62,31 @@ class ExtractiveGenerator(Generator):
             yield sentence if index == 0 else f" {sentence}"
 
     def _pick(self, question: str, evidence: Sequence[Evidence]) -> list[str]:
-        """The best sentences, within the word budget, each followed by its source's `[n]`.
+        """The best sentences, each followed by its source's `[n]`; for a two-part question
+        ("Which was larger, A or B?") the best for each part, half as many and one more each,
+        then the comparison of the two when one is asked for."""
+        parts = question_parts(question)
+        if not parts:
+            chosen = self._best(question, evidence, self.max_sentences)
+            return _render(chosen) if chosen else [NOT_COVERED]
+        limit = self.max_sentences // len(parts) + 1  # an even share and one more
+        each = [self._best(part.query, evidence, limit) for part in parts]
+        chosen = [found for best in each for found in best]
+        if not chosen:
+            return [NOT_COVERED]
+        answered = [  # each part's sentences from the article of its best one
+            Answered(
+                part.subject,
+                tuple((f"{c.before} {c.text}", c.n, c.day) for c in best if c.n == best[0].n),
+            )
+            for part, best in zip(parts, each, strict=True)
+            if best
+        ]
+        compared = comparison(question, parts[0].kind, answered)
+        return [*_render(chosen), *([compared] if compared else [])]
+
+    def _best(self, question: str, evidence: Sequence[Evidence], limit: int) -> list[Candidate]:
+        """Up to `limit` best sentences, within the word budget.
 
         Each sentence is compared with the question under its article's title, so that "The
         journey took 22 minutes" is known to be about the Channel crossing. When the question
@@ -66,7 +95,7 @@ class ExtractiveGenerator(Generator):
         """
         shortlist = self._shortlist(question, evidence)
         if not shortlist:
-            return [NOT_COVERED]
+            return []
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
         titled = [f"{c.title}: {text}" for c, text in zip(shortlist, texts, strict=True)]
         vectors = self.embedder.embed([question, *texts, *titled])
@@ -81,45 +110,98 @@ class ExtractiveGenerator(Generator):
         floor = float(scores[order[0]]) - self.spread
         chosen: list[int] = []
         words = 0
-        for index in order[: self.max_sentences]:
+        for index in order[:limit]:
             if scores[index] < floor or (chosen and words >= WORD_BUDGET):
                 break
             chosen.append(index)
-            words += len(shortlist[index].text.split())
+            words += len(f"{shortlist[index].before} {shortlist[index].text}".split())
         holding = [index for index in order if shortlist[index].bonus >= ANSWER_TYPE_BONUS]
         if holding and not any(index in holding for index in chosen):
-            chosen = [*chosen[: max(1, min(len(chosen), self.max_sentences - 1))], holding[0]]
-        return [f"{shortlist[index].text} [{shortlist[index].n}]" for index in chosen]
+            chosen = [*chosen[: min(len(chosen), limit - 1)], holding[0]]
+        return [shortlist[index] for index in chosen]
 
     @staticmethod
     def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
         """Distinct sentences of the evidence, those sharing most words with the question first
-        (ties keep retrieval order); only those that state something (`stated`)."""
+        (ties keep the articles' order); only those that state something (`stated`). A sentence
+        opening with a pronoun ("She", "This") is read with the sentence before it, or passed
+        over when that sentence was not found."""
         wanted = keywords(question)
-        seen: set[str] = set()
         found: list[Candidate] = []
-        for item in evidence:
-            for number, sentence in enumerate(split_sentences(item.chunk.text)):
-                key = " ".join(sentence.lower().split())
-                if key in seen or len(sentence.split()) < MIN_WORDS or not stated(sentence):
+        for read in _read(evidence):
+            sentence, before = read.sentence, read.before
+            if len(sentence.split()) < MIN_WORDS or not stated(sentence):
+                continue
+            words = keywords(sentence)
+            if ANAPHORIC.match(sentence):
+                if not before:
                     continue
-                seen.add(key)
-                words = keywords(sentence)
-                if _PRONOUN_FIRST.match(sentence):  # "She served as ...": who is in the title
-                    words |= keywords(item.chunk.title)
-                shared = len(wanted & words) / len(wanted) if wanted else 0.0
-                found.append(
-                    Candidate(
-                        sentence,
-                        item.n,
-                        item.chunk.title,
-                        shared,
-                        ANSWER_TYPE_BONUS * answer_strength(question, sentence),
-                        lead=item.chunk.position == 0 and number == 0,
-                    )
+                words |= keywords(read.chunk.title)  # "She served as ...": who is in the title
+            else:
+                before = ""
+            shared = len(wanted & words) / len(wanted) if wanted else 0.0
+            found.append(
+                Candidate(
+                    sentence,
+                    read.n,
+                    read.chunk.title,
+                    shared,
+                    ANSWER_TYPE_BONUS * answer_strength(question, sentence),
+                    lead=read.chunk.position == 0 and read.first,
+                    before=before,
+                    day=read.chunk.published_at.date() if read.chunk.published_at else None,
                 )
+            )
         found.sort(key=lambda c: -(c.lexical + c.bonus))
         return found[:SHORTLIST]
+
+
+def _render(chosen: Sequence[Candidate]) -> list[str]:
+    """Each chosen sentence followed by its `[n]`, after the sentence it is read with unless
+    that one is in the answer already; a sentence already given as another's `before` is not
+    repeated."""
+    given: set[str] = set()
+    rendered: list[str] = []
+    for candidate in chosen:
+        if candidate.text in given:
+            continue
+        before = candidate.before if candidate.before not in given else ""
+        given.update((candidate.text, before))
+        rendered.append(f"{before} {candidate.text} [{candidate.n}]".lstrip())
+    return rendered
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A sentence of source `n`'s `chunk`, the sentence before it in the article (when the
+    chunk before was found too), and whether it opens its chunk."""
+
+    n: int
+    chunk: RetrievedChunk
+    sentence: str
+    before: str
+    first: bool
+
+
+def _read(evidence: Sequence[Evidence]) -> Iterator[_Reading]:
+    """Each article's sentences in the article's order, each once (chunks overlap), the
+    articles in the order of their sources."""
+    articles: dict[int, list[Evidence]] = {}
+    for item in evidence:
+        articles.setdefault(item.n, []).append(item)
+    for n, items in articles.items():
+        seen: set[str] = set()
+        before, position = "", -2
+        for item in sorted(items, key=lambda item: item.chunk.position):
+            if item.chunk.position != position + 1:
+                before = ""
+            position = item.chunk.position
+            for index, sentence in enumerate(split_sentences(item.chunk.text)):
+                key = " ".join(sentence.lower().split())
+                if key not in seen:
+                    seen.add(key)
+                    yield _Reading(n, item.chunk, sentence, before, index == 0)
+                before = sentence
 
 
 def stated(sentence: str) -> bool:

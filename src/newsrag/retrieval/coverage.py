@@ -11,9 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import STOPWORDS, keywords, split_sentences
+from newsrag.text import ANAPHORIC, CLAUSE_END, STOPWORDS, keywords, split_sentences
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -36,17 +37,15 @@ def specific_terms(question: str) -> list[str]:
     return found
 
 
-def missing_terms(question: str, evidence: Sequence[Evidence]) -> list[str]:
-    """The question's specific terms found nowhere in the evidence: its text, titles, outlets,
-    categories and publication month and year. A term matches a word that starts with its
-    first STEM letters ("Kenyan" matches "Kenya")."""
+def evidence_vocabulary(evidence: Sequence[Evidence]) -> Vocabulary:
+    """The words of the evidence: its text, titles, outlets, categories and publication month
+    and year."""
     contexts = []
     for item in evidence:
         chunk = item.chunk
         when = f"{chunk.published_at:%B %Y}" if chunk.published_at else ""
         contexts.append(" ".join((chunk.title, chunk.text, chunk.source, *chunk.categories, when)))
-    held = Vocabulary.of(*contexts)
-    return [term for term in specific_terms(question) if not held.holds(term)]
+    return Vocabulary.of(*contexts)
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,17 @@ class Vocabulary:
         words = frozenset(word for text in texts for word in _WORD.findall(text.lower()))
         return cls(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
 
+    def __or__(self, other: Vocabulary) -> Vocabulary:
+        return Vocabulary(self.words | other.words, self.stems | other.stems)
+
     def holds(self, term: str) -> bool:
         """Whether the term is one of the words, or a word starts with its first STEM letters
-        ("Kenyan" matches "Kenya")."""
-        return term in self.words or (len(term) >= STEM and term[:STEM] in self.stems)
+        ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
+        the words another ("Britain's" and "British", "French" and "France")."""
+        return any(
+            word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
+            for word in (term, *NATIONS.get(term, ()))
+        )
 
 
 @dataclass(frozen=True)
@@ -78,9 +84,11 @@ class Outcome:
 
 OUTCOMES = (
     Outcome(
-        re.compile(r"\b(won|win|wins|winner|winners|elected)\b", re.IGNORECASE),
+        # "the prize won by Wangari Maathai" names a result; it does not ask for one.
+        re.compile(r"\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
         re.compile(
             r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|champions?|"
+            r"lost|loses|losing|"
             r"(was|were|been|is|are|be|got|get) (re-?)?elected|re-elected|secured|captured|"
             r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
             re.IGNORECASE,
@@ -89,7 +97,8 @@ OUTCOMES = (
     Outcome(
         re.compile(r"\b(prison|jail) (sentence|term)\b|\bwhat sentence\b", re.IGNORECASE),
         re.compile(
-            r"\b(sentenced to|jailed for|imprisoned for|(received|given|handed|serving|serves) "
+            r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
+            r"(received|given|handed|serving|serves) "
             r"(a |an )?([\w-]+ ){0,3}(sentence|term))\b",
             re.IGNORECASE,
         ),
@@ -106,7 +115,6 @@ OUTCOMES = (
         ),
     ),
 )
-_CLAUSE_END = re.compile(r",? and (what|how|who|whom|which|when|where|why|did)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # "If convicted, Rittenhouse could receive ..." reports no result.
 _UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
@@ -121,7 +129,7 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
     headline, all the names in its article, and no year but the question's when the question
     names one: coverage from before a vote, or of another year's race, is not a report of it.
     """
-    clause = _CLAUSE_END.split(question, maxsplit=1)[0]
+    clause = CLAUSE_END.split(question, maxsplit=1)[0]
     outcome = next((o for o in OUTCOMES if o.asked.search(clause)), None)
     if outcome is None:
         return False
@@ -166,7 +174,8 @@ class _Asked:
         stated_years = set(_YEAR.findall(statement))
         if self.years and stated_years and not stated_years & self.years:
             return False
-        near = Vocabulary.of(before, statement)
+        # "He was given a two-year suspended sentence.": who "he" is, the headline says
+        near = Vocabulary.of(before, statement, title if ANAPHORIC.match(statement) else "")
         around = Vocabulary.of(before, statement, title)
         return (not self.names or any(near.holds(name) for name in self.names)) and (
             not self.words or any(around.holds(word) for word in self.words)

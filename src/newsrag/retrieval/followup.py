@@ -1,5 +1,7 @@
 """Follow-ups read with the previous turn: the articles its answer cited are candidates for the
-follow-up, and "what happened next?" is the next article in time on the same story.
+follow-up, and "what happened next?" is the next article in time on the same story. A question
+about a result that the articles found do not report is read the same way: the next article on
+the story that reports it.
 
 The cited articles come first when they match the next message about as well as the best
 article found (within FOLLOW_UP_MARGIN of its similarity): "What was his job there?" is about the
@@ -13,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval.coverage import unreported_outcome
 from newsrag.retrieval.query import is_follow_up
 from newsrag.retrieval.search import Retriever, SearchRequest
+from newsrag.retrieval.select import Evidence
 
 FOLLOW_UP_MARGIN = 0.1
 _NEXT = re.compile(
@@ -78,3 +82,36 @@ def _first(leading: list[RetrievedChunk], rest: list[RetrievedChunk]) -> list[Re
     """`leading`, then the chunks of `rest` from other articles."""
     articles = {chunk.article_id for chunk in leading}
     return leading + [chunk for chunk in rest if chunk.article_id not in articles]
+
+
+def outcome_chunks(
+    retriever: Retriever, request: SearchRequest, found: list[RetrievedChunk]
+) -> list[RetrievedChunk]:
+    """`found`, or, when the question asks for a result ("Who won ...?", "Was X convicted?")
+    that none of it reports, the chunks of the first article published after the best one on
+    the same story (within FOLLOW_UP_MARGIN of its similarity) that reports it, first: coverage
+    from before a vote does not answer who won it."""
+    if not found or not unreported_outcome(request.query, _evidence(found)):
+        return found
+    best = found[0]
+    if best.published_at is None:
+        return found
+    start = best.published_at.date() + timedelta(days=1)
+    later = retriever.search(
+        replace(request, filters=request.filters.within(start, None), recent=False)
+    )
+    story = [c for c in later if c.score >= best.score - FOLLOW_UP_MARGIN and c.published_at]
+    for article in dict.fromkeys(c.article_id for c in sorted(story, key=_published)):
+        chunks = [chunk for chunk in later if chunk.article_id == article]
+        if not unreported_outcome(request.query, _evidence(chunks)):
+            return _first(chunks, found)
+    return found
+
+
+def _evidence(chunks: Sequence[RetrievedChunk]) -> list[Evidence]:
+    return [Evidence(1, chunk) for chunk in chunks]
+
+
+def _published(chunk: RetrievedChunk) -> datetime:
+    assert chunk.published_at is not None
+    return chunk.published_at

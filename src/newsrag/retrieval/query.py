@@ -69,13 +69,13 @@ def subject_person(history: Sequence[Message]) -> str | None:
 
 def people(text: str) -> list[str]:
     """Names of two or three capitalised words in `text`, titles ("Mayor", "President") left
-    out, in order."""
+    out, in order; not those of bodies ("Democratic Party", "Supreme Court")."""
     found = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
         while words and words[0] in _NOT_NAMES:
             words.pop(0)
-        if len(words) >= 2:
+        if len(words) >= 2 and not _BODIES & set(words):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
 
@@ -108,6 +108,16 @@ _NAME = re.compile(rf"\b{_WORD}(?:\s+(?:{_WORD}|[A-Z]\.)){{1,3}}")
 _LINKS = frozenset(
     re.findall(
         r"\w+", "in on at to for with from as and or by after before when while of is was about"
+    )
+)
+# Words naming a body, not a person: "the Democratic Party" is nobody's "she".
+_BODIES = frozenset(
+    re.findall(
+        r"\w+",
+        """Party Committee Court Department Ministry Council Government Agency Union Association
+        Company Corporation Corp Inc Group University College School Hospital House Senate
+        Congress Parliament Assembly Army Navy Force Forces Police Service Organization
+        Organisation Foundation Institute Commission Bank Airlines Airways Motors News Times""",
     )
 )
 # Capitalised words that open a name without being one: sentence openers, titles, nationalities,

@@ -102,7 +102,8 @@ def _similar(a: set[str], b: set[str], overlap: float) -> bool:
         return not a and not b
     if min(len(a), len(b)) < overlap * max(len(a), len(b)):
         return False
-    return len(a & b) >= overlap * len(a | b)
+    shared = len(a & b)
+    return shared >= overlap * (len(a) + len(b) - shared)
 
 
 def _decay(chunk: RetrievedChunk, today: date, ranking: Ranking) -> float:

@@ -50,3 +50,19 @@ def select_sources(
             taken[chunk.article_id] = taken.get(chunk.article_id, 0) + 1
             evidence.append(Evidence(numbers[chunk.article_id], chunk))
     return sources, evidence
+
+
+def whole_articles(
+    evidence: Sequence[Evidence], sources: Sequence[Source], chunks: Sequence[RetrievedChunk]
+) -> list[Evidence]:
+    """`evidence` and, after it, the other `chunks` of the sources' articles, each cited as its
+    article's source: an answer may come from any sentence of the articles picked, not only from
+    the chunks that matched the question best."""
+    numbers = {source.url: source.n for source in sources}
+    held = {item.chunk.chunk_id for item in evidence}
+    more = [
+        Evidence(numbers[chunk.url], chunk)
+        for chunk in chunks
+        if chunk.url in numbers and chunk.chunk_id not in held
+    ]
+    return [*evidence, *more]

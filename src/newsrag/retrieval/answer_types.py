@@ -81,7 +81,11 @@ KINDS = (
     ),
     AnswerKind(
         "date",
-        re.compile(r"^\s*when\b|\b(what|which|in what) (year|month|day|date)\b|\bsince when\b", _I),
+        re.compile(
+            r"^\s*when\b|\b(what|which|in what) (year|month|day|date)\b|\bsince when\b|"
+            r"\bbetween\b.+\band\b|\bcame first\b|\b(happened|was|came) (earlier|sooner)\b",
+            _I,
+        ),
         re.compile(
             rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|"
             r"Saturday|Sunday|yesterday|today|tomorrow|last (week|month|year))\b",
@@ -105,7 +109,8 @@ QUANTITY = AnswerKind(
     "quantity",
     re.compile(
         r"\bhow (many|much|far|big|large|tall|fast|often|high|deep|heavy|long|old)\b|"
-        r"\bwhat (number|toll|death toll|score|size|distance|speed|rate)\b",
+        r"\bwhat (number|toll|death toll|score|size|distance|speed|rate)\b|"
+        r"\b(more|fewer|larger|bigger|higher|greater|deadlier)\b",
         _I,
     ),
     re.compile(rf"\b\d[\d,.]*\b|\b({_NUMBER_WORDS})\b", _I),
@@ -117,6 +122,15 @@ NAME_ASKED = re.compile(
     _I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def asks_kind(question: str) -> bool:
+    """Whether the question asks for a kind of thing `answer_strength` knows."""
+    return bool(
+        any(kind.asked.search(question) for kind in KINDS)
+        or NAME_ASKED.search(question)
+        or QUANTITY.asked.search(question)
+    )
 
 
 def answer_strength(question: str, sentence: str) -> float:

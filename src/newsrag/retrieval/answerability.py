@@ -1,0 +1,107 @@
+"""Whether the news found answers a question: one decision from measured signals, weighed by a
+logistic regression fitted on labelled questions (`scripts/fit_answerability.py` prints the
+weights below from the sets it names), instead of a chain of yes/no rules.
+
+Each signal is a number in [0, 1]: how similar the best article is, how many of the question's
+names and numbers the articles hold, how much of the question the best sentence holds, whether the
+year asked about is another than the articles', whether a result asked about ("Who won ...?") is
+reported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import astuple, dataclass
+
+from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval.answer_types import answer_strength, asks_kind
+from newsrag.retrieval.coverage import (
+    Vocabulary,
+    evidence_vocabulary,
+    specific_terms,
+    unreported_outcome,
+)
+from newsrag.retrieval.search import topic_words
+from newsrag.retrieval.select import Evidence
+from newsrag.text import split_sentences
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# Fitted by scripts/fit_answerability.py (see its output in the issue notes), one per signal.
+WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562)
+BIAS = -5.804
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the decision weighs, each in [0, 1]."""
+
+    similarity: float  # the best source's cosine similarity to the question
+    names: float  # share of the question's names and numbers the evidence holds
+    words: float  # share of the question's topic words the best article holds
+    sentence: float  # share of the question's topic words the best sentence holds
+    typed: float  # the same, of sentences holding the kind of thing asked for (a sum, a name)
+    other_year: float  # 1 when the question names a year the best article is not from
+    unreported: float  # 1 when a result asked about is reported nowhere
+
+    @classmethod
+    def of(cls, question: str, sources: Sequence[Source], evidence: Sequence[Evidence]) -> Signals:
+        best = sources[0] if sources else None
+        first = [item.chunk for item in evidence if best and item.n == best.n]
+        article = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in first))
+        wanted = sorted(topic_words(question))
+        names = specific_terms(question)
+        held = evidence_vocabulary(evidence)
+        shares = list(_sentence_shares(question, wanted, evidence))
+        return cls(
+            similarity=max(0.0, best.score) if best else 0.0,
+            names=_share(names, held),
+            words=_share(wanted, article),
+            sentence=max((share for share, _ in shares), default=0.0),
+            typed=max((typed for _, typed in shares), default=0.0),
+            other_year=float(_other_year(question, first)),
+            unreported=float(unreported_outcome(question, evidence)),
+        )
+
+    def probability(self) -> float:
+        """The fitted probability that the question is answerable from this evidence."""
+        logit = BIAS + sum(w * x for w, x in zip(WEIGHTS, astuple(self), strict=True))
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    @property
+    def answerable(self) -> bool:
+        return self.probability() >= THRESHOLD
+
+
+def _share(terms: Sequence[str], held: Vocabulary) -> float:
+    return sum(held.holds(term) for term in terms) / len(terms) if terms else 1.0
+
+
+def _sentence_shares(
+    question: str, wanted: Sequence[str], evidence: Sequence[Evidence]
+) -> Iterator[tuple[float, float]]:
+    """For each sentence of the evidence (read under its article's title), the share of the
+    wanted words it holds, and that share again, halved unless the sentence holds the kind of
+    thing the question asks for (a question asking for no particular kind is held whole)."""
+    kind = asks_kind(question)
+    titles: dict[str, Vocabulary] = {}
+    for item in evidence:
+        title = titles.setdefault(item.chunk.title, Vocabulary.of(item.chunk.title))
+        for sentence in split_sentences(item.chunk.text):
+            share = _share(wanted, title | Vocabulary.of(sentence))
+            strength = answer_strength(question, sentence) if kind and share else 1.0
+            yield share, share * (1 + strength) / 2
+
+
+def _other_year(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
+    """Whether the question names years none of which the article was published in (or the
+    year after, when such news is reported) or names in its title."""
+    years = {int(year) for year in _YEAR.findall(question)}
+    if not years or not chunks:
+        return False
+    published = chunks[0].published_at
+    around = {published.year, published.year - 1} if published else set()
+    named = {int(year) for year in _YEAR.findall(chunks[0].title)}
+    return not years & (around | named)

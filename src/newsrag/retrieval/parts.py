@@ -1,0 +1,151 @@
+"""Two-part questions, searched and answered part by part so that the answer's sources hold an
+article for each part and the answer a sentence for each.
+
+Three forms are told apart by their words: a choice ("Which was larger, A or B?"), a span
+("How long was it between A and B?") and two questions in one ("Where was A taken, and what did
+B say?"). The second of two questions in one ("and what poison was used?"), and a part that
+refers back ("its first delivery"), carries the other part's names, but not its time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval.answerability import Signals
+from newsrag.retrieval.coverage import specific_terms
+from newsrag.retrieval.search import Retriever, SearchRequest
+from newsrag.retrieval.select import Evidence
+from newsrag.retrieval.timeparse import MONTHS, parse_time, reporting_lag
+from newsrag.text import CLAUSE_END, keywords
+
+_CHOICE = re.compile(
+    r"^(?P<head>(?:which|who|what|whose|where|did|was|were|is|are|does|do)\b[^,:;]*?)\s*[,:;]\s*"
+    r"(?:either\s+)?(?P<a>[^,;]+?),?\s+or\s+(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    r"^(?P<head>.*?)\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?]+?)\s*\??$", re.IGNORECASE
+)
+_AFTER = re.compile(
+    r"^(?P<head>(?:roughly |about )?how (?:long|many \w+|much time|soon))\s+(?:after|before)\s+"
+    r"(?P<a>.+)\s+(?:did|was|were|had|would)\s+(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+_BACK = re.compile(
+    r"(?:its|it|their|they|he|she|him|his|her|the same|that|this|(?:the \w+ )?one)\b", re.IGNORECASE
+)
+MIN_PART_WORDS = 2
+
+
+# How the parts relate: one of two things compared ("Which was larger, A or B?"), the two ends
+# of a span of time ("How long between A and B?", "How long after A did B?"), or two questions.
+Kind = Literal["choice", "span", "clauses"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a two-part question: `query` to search it with, `subject` what it asks
+    about ("the Scripps oceanographer Walter Munk" of "Which was older, ..., or ...?")."""
+
+    query: str
+    subject: str
+    kind: Kind = "clauses"
+
+
+def question_parts(question: str) -> list[Part]:
+    """The question's two parts, or none when it is one question."""
+    question = " ".join(question.split())
+    forms: tuple[tuple[re.Pattern[str], Kind], ...] = (
+        (_CHOICE, "choice"),
+        (_BETWEEN, "span"),
+        (_AFTER, "span"),
+    )
+    for form, kind in forms:
+        found = form.match(question)
+        if found:
+            head = found["head"].strip()
+            first = found["a"].strip()
+            second = _carried(found["b"], first) if _BACK.match(found["b"]) else found["b"]
+            return _parts(
+                [Part(f"{head} {first}", first, kind), Part(f"{head} {second}", second, kind)]
+            )
+    pieces = CLAUSE_END.split(question, maxsplit=1)
+    if len(pieces) == 2:
+        first, second = (piece.strip(" ,?") for piece in pieces)
+        second = _carried(second, first)
+        return _parts([Part(first, first), Part(second, second)])
+    return []
+
+
+def _carried(part: str, other: str) -> str:
+    """`part` with the names of `other` that it lacks ("its first delivery" and "A380"); not
+    its time, which the part names for itself or not at all."""
+    names = [
+        name
+        for name in specific_terms(other)
+        if name not in part.lower() and not name.isdigit() and name not in MONTHS
+    ]
+    return f"{part} {' '.join(names)}".strip()
+
+
+def _parts(parts: list[Part]) -> list[Part]:
+    """The parts when each names something and they differ, else none."""
+    words = [keywords(part.query) for part in parts]
+    if any(len(found) < MIN_PART_WORDS for found in words) or words[0] == words[1]:
+        return []
+    return parts
+
+
+def search_parts(
+    retriever: Retriever, request: SearchRequest, parts: Sequence[Part], *, timed: bool = True
+) -> list[list[RetrievedChunk]]:
+    """Each part searched on its own within the request's filters, and when `timed` in the
+    time it names (if any)."""
+    found = []
+    for part in parts:
+        window = parse_time(part.query, request.as_of) if timed and request.as_of else None
+        wanted = request.filters
+        if window is not None and not window.recent:
+            end = window.end + reporting_lag(window) if window.end else None
+            wanted = wanted.within(window.start, end)
+        found.append(retriever.search(replace(request, query=part.query, filters=wanted)))
+    return found
+
+
+def with_parts(
+    found: Sequence[RetrievedChunk], each: Sequence[Sequence[RetrievedChunk]]
+) -> list[RetrievedChunk]:
+    """`found` with the best article of each part (its chunks found for the part) right after
+    the first article; the other articles keep their order."""
+    first = [chunk for chunk in found if chunk.article_id == found[0].article_id] if found else []
+    placed = {chunk.article_id for chunk in first}
+    added: list[RetrievedChunk] = []
+    for chunks in each:
+        if chunks and chunks[0].article_id not in placed:
+            placed.add(chunks[0].article_id)
+            added += [chunk for chunk in chunks if chunk.article_id == chunks[0].article_id]
+    return first + added + [chunk for chunk in found if chunk.article_id not in placed]
+
+
+def parts_answerable(
+    parts: Sequence[Part],
+    each: Sequence[Sequence[RetrievedChunk]],
+    sources: Sequence[Source],
+    evidence: Sequence[Evidence],
+) -> bool:
+    """Whether every part is answerable from the article its own search found first: the
+    part's subject weighed against that source alone."""
+    if not parts:
+        return False
+    for part, chunks in zip(parts, each, strict=True):
+        source = next((s for s in sources if chunks and s.url == chunks[0].url), None)
+        if source is None:
+            return False
+        own = [item for item in evidence if item.n == source.n]
+        if not Signals.of(part.subject, [source], own).answerable:
+            return False
+    return True

@@ -1,0 +1,106 @@
+"""Whether the news found answers a question is one fitted decision over measured signals: how
+many of the question's names the articles hold (demonyms and country names alike), how much of
+it the best sentence holds, whether the year asked about is the articles' own, whether a result
+asked about is reported. Texts modelled on Wikinews articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval import Evidence
+from newsrag.retrieval.answerability import Signals
+from newsrag.retrieval.coverage import Vocabulary
+from newsrag.retrieval.select import whole_articles
+
+PHYSICS_TITLE = "Swedish academy announces 2019 Nobel Prize winners in physics"
+PHYSICS = (
+    "The Royal Swedish Academy of Sciences announced the 2019 Nobel Prize in Physics on "
+    "Tuesday. James Peebles won half of the prize for theoretical discoveries in cosmology. "
+    "Michel Mayor and Didier Queloz shared the other half for discovering an exoplanet."
+)
+TANKER_TITLE = "Airbus parent EADS wins contract to supply air-to-air refuelling tankers"
+TANKER = (
+    "EADS has signed a contract worth 13 billion pounds to supply the Royal Air Force with "
+    "refuelling tankers. The British contract runs for 27 years."
+)
+
+
+def found(
+    title: str, text: str, score: float = 0.7, year: int = 2019
+) -> tuple[list[Source], list[Evidence]]:
+    published = datetime(year, 10, 8, tzinfo=UTC)
+    chunk = RetrievedChunk(
+        1, 1, 0, text, score, "https://example.org/1", title, "Wikinews", published
+    )
+    return [Source(1, title, chunk.url, score, published, "Wikinews")], [Evidence(1, chunk)]
+
+
+def test_a_question_the_article_answers_is_answerable() -> None:
+    signals = Signals.of("Who won the 2019 Nobel Prize in Physics?", *found(PHYSICS_TITLE, PHYSICS))
+
+    assert (signals.names, signals.unreported) == (1.0, 0.0)
+    assert signals.answerable
+
+
+def test_another_prize_than_the_articles_is_not_answerable() -> None:
+    signals = Signals.of(
+        "Who won the 2019 Nobel Prize in Chemistry?", *found(PHYSICS_TITLE, PHYSICS)
+    )
+
+    assert signals.names < 1.0
+    assert not signals.answerable
+
+
+def test_a_year_the_article_is_not_from_is_flagged() -> None:
+    signals = Signals.of(
+        "Who won the Nobel Prize in Physics in 2015?", *found(PHYSICS_TITLE, PHYSICS)
+    )
+
+    assert signals.other_year == 1.0
+
+
+def test_a_demonym_matches_its_country() -> None:
+    signals = Signals.of(
+        "How long is the contract EADS signed to supply Britain's air force with tankers?",
+        *found(TANKER_TITLE, TANKER, year=2008),
+    )
+
+    assert signals.names == 1.0
+    assert signals.answerable
+
+
+def test_country_and_people_names_match_each_other_but_not_a_neighbour() -> None:
+    french = Vocabulary.of("The French president spoke in Paris.")
+    english = Vocabulary.of("Masks are compulsory on public transport in England.")
+
+    assert french.holds("france")
+    assert not english.holds("scotland")
+
+
+def test_a_sentence_holding_the_kind_of_thing_asked_for_is_typed() -> None:
+    question = "How long does the EADS tanker contract run?"
+    signals = Signals.of(question, *found(TANKER_TITLE, TANKER, year=2008))
+    untyped = Signals.of(question, *found(TANKER_TITLE, "EADS signed a tanker contract."))
+
+    assert signals.typed > untyped.typed
+
+
+def test_whole_articles_add_the_other_chunks_of_the_articles_read() -> None:
+    sources, evidence = found(PHYSICS_TITLE, PHYSICS)
+    deeper = RetrievedChunk(
+        7,
+        1,
+        3,
+        "Peebles is a professor at Princeton.",
+        0.4,
+        sources[0].url,
+        PHYSICS_TITLE,
+        "",
+        None,
+    )
+    elsewhere = RetrievedChunk(8, 2, 0, "Other.", 0.4, "https://example.org/2", "Other", "", None)
+
+    read = whole_articles(evidence, sources, [evidence[0].chunk, deeper, elsewhere])
+
+    assert [(item.n, item.chunk.chunk_id) for item in read] == [(1, 1), (1, 7)]

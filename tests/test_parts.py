@@ -1,0 +1,151 @@
+"""Two-part questions are split into their parts, each searched on its own (in the time it names),
+and the best article of each part is kept among the sources. Questions modelled on Wikinews
+stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from newsrag.models import RetrievedChunk, SearchFilters, Source
+from newsrag.retrieval import Evidence
+from newsrag.retrieval.parts import (
+    Part,
+    parts_answerable,
+    question_parts,
+    search_parts,
+    with_parts,
+)
+from newsrag.retrieval.search import Retriever, SearchRequest
+
+
+def chunk(article: int, text: str = "", title: str = "", score: float = 0.6) -> RetrievedChunk:
+    return RetrievedChunk(
+        article,
+        article,
+        0,
+        text or f"Text {article}.",
+        score,
+        f"https://example.org/{article}",
+        title or f"T{article}",
+        "",
+        datetime(2019, 2, 12, tzinfo=UTC),
+    )
+
+
+def test_a_choice_is_split_into_its_two_alternatives_under_the_question() -> None:
+    parts = question_parts(
+        "Which fire killed more people, the hotel fire in Delhi or the slum fire in Chittagong?"
+    )
+
+    assert parts == [
+        Part(
+            "Which fire killed more people the hotel fire in Delhi",
+            "the hotel fire in Delhi",
+            "choice",
+        ),
+        Part(
+            "Which fire killed more people the slum fire in Chittagong",
+            "the slum fire in Chittagong",
+            "choice",
+        ),
+    ]
+
+
+def test_a_span_between_two_events_is_split_at_between_and_and() -> None:
+    parts = question_parts(
+        "How long was it between the A380's maiden flight and the first delivery to Singapore "
+        "Airlines?"
+    )
+
+    assert [part.subject for part in parts] == [
+        "the A380's maiden flight",
+        "the first delivery to Singapore Airlines",
+    ]
+    assert {part.kind for part in parts} == {"span"}
+
+
+def test_how_long_after_one_event_another_happened_is_a_span() -> None:
+    parts = question_parts(
+        "How many years after Qaboos took power in Oman did Hosni Mubarak become President of "
+        "Egypt?"
+    )
+
+    assert [part.subject for part in parts] == [
+        "Qaboos took power in Oman",
+        "Hosni Mubarak become President of Egypt",
+    ]
+
+
+def test_a_part_referring_back_carries_the_other_parts_names() -> None:
+    parts = question_parts(
+        "How long was it between the unveiling of the Airbus A380 and its first delivery?"
+    )
+
+    assert parts[1].subject == "its first delivery airbus a380"
+
+
+def test_two_questions_in_one_are_split_and_the_second_gets_the_first_ones_names() -> None:
+    parts = question_parts(
+        "Where was Alexei Navalny taken for treatment, and what poison did Germany say was used?"
+    )
+
+    assert [part.query for part in parts] == [
+        "Where was Alexei Navalny taken for treatment",
+        "what poison did Germany say was used alexei navalny",
+    ]
+    assert {part.kind for part in parts} == {"clauses"}
+
+
+def test_one_question_has_no_parts() -> None:
+    assert question_parts("Who won the 2019 Nobel Prize in Physics?") == []
+    assert question_parts("Did the measles outbreak in Samoa end, or not?") == []
+
+
+def test_the_best_article_of_each_part_follows_the_first_article() -> None:
+    found = [chunk(1), chunk(2), chunk(3), chunk(4)]
+    each = [[chunk(1)], [chunk(9), chunk(4)]]
+
+    ordered = [c.article_id for c in with_parts(found, each)]
+
+    assert ordered == [1, 9, 2, 3, 4]
+
+
+class Recording(Retriever):
+    """Answers nothing; keeps the requests it was asked."""
+
+    def __init__(self) -> None:
+        self.requests: list[SearchRequest] = []
+
+    def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        self.requests.append(request)
+        return []
+
+
+def test_each_part_is_searched_in_the_time_it_names_only() -> None:
+    retriever = Recording()
+    parts = question_parts(
+        "How many votes did Pelosi get when elected Speaker in January 2019, and what did she "
+        "announce about Trump?"
+    )
+    request = SearchRequest("q", 40, SearchFilters(), as_of=date(2020, 12, 1))
+
+    search_parts(retriever, request, parts)
+
+    first, second = (r.filters for r in retriever.requests)
+    assert (first.start, first.end) == (date(2019, 1, 1), date(2019, 2, 11))
+    assert (second.start, second.end) == (None, None)
+
+
+def test_every_part_must_be_answerable_from_its_own_article() -> None:
+    parts = question_parts("Which bus carried more people, the Viazul bus or the Kaluga bus?")
+    viazul = chunk(1, "The Viazul bus carrying 40 passengers crashed near Guantanamo.", "Viazul")
+    kaluga = chunk(2, "A bus carrying 45 people overturned near Kaluga.", "Kaluga bus crash")
+    other = chunk(3, "A ferry sank in the river.", "Ferry sinks")
+    sources = [
+        Source(n, c.title, c.url, 0.6, c.published_at, "")
+        for n, c in enumerate([viazul, kaluga], 1)
+    ]
+    evidence = [Evidence(1, viazul), Evidence(2, kaluga)]
+
+    assert parts_answerable(parts, [[viazul], [kaluga]], sources, evidence)
+    assert not parts_answerable(parts, [[viazul], [other]], sources, evidence)
