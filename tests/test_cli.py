@@ -46,8 +46,9 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run(workdir: Path, database_url: str, *args: str, **variables: str) -> Run:
-    """`newsrag *args` in `workdir` on `database_url`, with `variables` added to its env."""
+def cli_env(workdir: Path, database_url: str, **variables: str) -> dict[str, str]:
+    """The environment of a `newsrag` subprocess in `workdir` on `database_url`: no NEWSRAG_
+    setting of the caller's, no feeds, no refresh, and `variables`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -61,10 +62,15 @@ def run(workdir: Path, database_url: str, *args: str, **variables: str) -> Run:
         NEWSRAG_REFRESH_MINUTES="0",
         **variables,
     )
+    return env
+
+
+def run(workdir: Path, database_url: str, *args: str, **variables: str) -> Run:
+    """`newsrag *args` in `workdir` on `database_url`, with `variables` added to its env."""
     done = subprocess.run(
         [str(NEWSRAG), *args],
         cwd=workdir,
-        env=env,
+        env=cli_env(workdir, database_url, **variables),
         capture_output=True,
         text=True,
         timeout=180,

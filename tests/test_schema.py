@@ -3,6 +3,10 @@ writes and vector search."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import psycopg
 import pytest
 
@@ -103,6 +107,28 @@ def test_migrations_are_recorded_in_schema_migrations(fresh_uri: str) -> None:
 def test_migrating_again_applies_nothing(fresh_uri: str) -> None:
     migrate(fresh_uri)
     assert migrate(fresh_uri) == []
+    with psycopg.connect(fresh_uri) as conn:
+        row = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    assert row == (len(migration_files()),)
+
+
+def test_two_processes_starting_together_on_an_empty_database_migrate_it_once(
+    fresh_uri: str,
+) -> None:
+    script = (
+        "import json, sys; from newsrag.store.database import migrate; "
+        "print(json.dumps(migrate(sys.argv[1])))"
+    )
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, fresh_uri], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [json.loads(process.communicate(timeout=120)[0]) for process in starts]
+
+    assert [process.returncode for process in starts] == [0, 0]
+    assert sorted(results, key=len) == [[], [name for _, name, _ in migration_files()]]
     with psycopg.connect(fresh_uri) as conn:
         row = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
     assert row == (len(migration_files()),)

@@ -119,6 +119,8 @@ class Settings(BaseSettings):
     time_awareness: bool = True
     as_of: date | None = None
     stale_days: int = Field(default=30, ge=0)
+    # The refresher deletes articles published more than this many days ago (0: keeps all).
+    retention_days: int = Field(default=0, ge=0)
     recency_half_life_days: float = Field(default=7.0, gt=0)
     topic_depth: int = Field(default=20, gt=0, le=1000)
     topic_margin: float = Field(default=0.15, ge=0.0, le=2.0)
@@ -146,6 +148,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, validation_alias=AliasChoices("NEWSRAG_PORT", "PORT"))
     workers: int = Field(default=1, ge=1, le=64)
+    # On SIGTERM: stop accepting, let answers in flight (streams too) finish within this many
+    # seconds, then exit.
+    shutdown_grace: int = Field(default=30, ge=0)
     cors_origins: CommaList = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"
     # Token buckets (api/ratelimit.py): requests a minute on average and at once; 0 a minute is

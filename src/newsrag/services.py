@@ -16,6 +16,7 @@ from newsrag.ingest.fetch import NewsClient
 from newsrag.ingest.jobs import IngestJobs
 from newsrag.ingest.pipeline import Ingestor
 from newsrag.ingest.sources import make_client
+from newsrag.retention import Retention
 from newsrag.retrieval import HybridRetriever, Ranking
 from newsrag.sessions import SessionStore, create_session_store
 from newsrag.sessions.redis import RedisSessionStore, connect_redis
@@ -48,6 +49,7 @@ class Services:
     chat: ChatService
     client: NewsClient
     jobs: IngestJobs
+    retention: Retention
     redis: Redis[bytes] | None = None  # REDIS_URL's client (`shared_redis`); None when unset
 
     def close(self) -> None:
@@ -72,7 +74,8 @@ def build_services(
     db = db or connect(settings.database_url, settings.data_dir)
     store = ArticleStore(db)
     runs = RunTables(db)
-    embedder = CachedEmbedder(embedder or create_embedder(settings), EmbeddingCache(db))
+    cache = EmbeddingCache(db)
+    embedder = CachedEmbedder(embedder or create_embedder(settings), cache)
     generator = generator or create_generator(settings, embedder)
     sessions = create_session_store(settings, db)
     client = make_client(settings)
@@ -113,6 +116,7 @@ def build_services(
         chat,
         client,
         jobs,
+        Retention(store, cache),
         shared_redis(settings, sessions),
     )
 

@@ -38,7 +38,12 @@ def create_app(
         if owned:  # a worker of `newsrag serve --workers N`: ready once its model is loaded
             built.embedder.embed_one("warm up")
         refresher = Refresher(
-            built.ingestor, built.runs, settings.sources, settings.refresh_minutes
+            built.ingestor,
+            built.runs,
+            settings.sources,
+            settings.refresh_minutes,
+            retention=built.retention,
+            retention_days=settings.retention_days,
         )
         app.state.services = built
         app.state.refresher = refresher

@@ -1,4 +1,4 @@
-"""The `newsrag` command: ingest, reindex, ask, serve, doctor, eval."""
+"""The `newsrag` command: ingest, reindex, prune, ask, serve, doctor, eval."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from newsrag.cli import ask, doctor, evaluate, ingest, reindex, serve
+from newsrag.cli import ask, doctor, evaluate, ingest, prune, reindex, serve
 from newsrag.cli.common import report
 from newsrag.config import get_settings
 from newsrag.errors import NewsragError
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.command("ingest")(ingest.ingest)
 app.command("reindex")(reindex.reindex)
+app.command("prune")(prune.prune)
 app.command("ask")(ask.ask)
 app.command("serve")(serve.serve)
 app.command("doctor")(doctor.doctor)

@@ -24,6 +24,8 @@ def serve(
 
     With more than one worker, each worker process builds its own services (and loads the
     model) from the same settings; this process only checks them and migrates the database.
+    SIGTERM (or Ctrl-C) stops accepting connections and lets the answers in flight, streams
+    included, finish for up to NEWSRAG_SHUTDOWN_GRACE seconds before exiting.
     """
     with services() as built:
         settings = built.settings
@@ -37,6 +39,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            timeout_graceful_shutdown=settings.shutdown_grace,
             # newsrag.access logs each request instead, without the path's session id.
             access_log=False,
         )

@@ -155,6 +155,29 @@ class ArticleStore:
             ).fetchone()
         return DeletedArticle(*row) if row else None
 
+    def prune_batch(self, before: datetime, limit: int) -> tuple[int, int]:
+        """Delete up to `limit` articles published before `before` (an undated one: ingested
+        before it), with their chunks, in one short transaction; rows another transaction holds
+        are skipped, not waited for. Returns (articles, chunks) deleted."""
+        with self.db.connection() as conn:
+            row = conn.execute(
+                """
+                WITH picked AS (
+                    SELECT id FROM articles WHERE coalesce(published_at, ingested_at) < %(before)s
+                    ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+                ), counted AS (
+                    SELECT count(*) AS chunks FROM chunks
+                    WHERE article_id IN (SELECT id FROM picked)
+                ), gone AS (
+                    DELETE FROM articles WHERE id IN (SELECT id FROM picked) RETURNING id
+                )
+                SELECT (SELECT count(*) FROM gone), (SELECT chunks FROM counted)
+                """,
+                {"before": before, "limit": limit},
+            ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
     def stored_articles(self, after: int, limit: int) -> list[tuple[int, Article]]:
         """Up to `limit` stored articles with an id above `after`, by id, with their ids."""
         with self.db.connection() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import numpy as np
 
@@ -30,6 +31,17 @@ class EmbeddingCache:
                 "ON CONFLICT DO NOTHING",
                 [(model, key, np.asarray(vector)) for key, vector in vectors.items()],
             )
+
+    def prune_batch(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` vectors cached before `before`; returns how many."""
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "WITH gone AS (DELETE FROM embedding_cache WHERE ctid IN ("
+                " SELECT ctid FROM embedding_cache WHERE created_at < %s LIMIT %s)"
+                " RETURNING 1) SELECT count(*) FROM gone",
+                (before, limit),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def count(self, model: str) -> int:
         with self.db.connection() as conn:

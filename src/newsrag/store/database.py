@@ -155,6 +155,11 @@ class Database:
                 code="database_unavailable",
             ) from exc
 
+    def ping(self) -> None:
+        """Raises StorageError unless the database answers a query."""
+        with self.connection() as conn:
+            conn.execute("SELECT 1")
+
     def close(self) -> None:
         self.pool.close()
 

@@ -2,6 +2,11 @@
 
 `timestamp`, `service` and `redis` are the fields the Node.js service answered with (`service`
 names this one); `redis` is "connected", "disconnected" or "not configured" (no REDIS_URL).
+
+For orchestrators and load balancers: GET /health/live answers 200 while the process answers at
+all (restart it when it does not); GET /health/ready answers 200 when this process can answer
+chats now (its database answers, REDIS_URL's Redis answers when set, its model is loaded), else
+503 saying what is not ready (send it no traffic meanwhile).
 """
 
 from __future__ import annotations
@@ -93,6 +98,27 @@ def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
     if not healthy:
         body["status"] = "error"
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get("/health/live")
+def live() -> dict[str, str]:
+    return {"status": "ok", "timestamp": now_iso()}
+
+
+@router.get("/health/ready")
+def ready(services: ServicesDep) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        services.db.ping()
+        checks["database"] = "ok"
+    except NewsragError as exc:
+        checks["database"] = exc.message
+    if services.redis is not None:
+        checks["redis"] = "ok" if answers(services.redis) else "REDIS_URL's Redis is not answering."
+    checks["model"] = "ok" if services.embedder.ready else "The embedding model is not loaded yet."
+    ok = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if ok else "not ready", "timestamp": now_iso(), "checks": checks}
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 def now_iso() -> str:
