@@ -170,3 +170,50 @@ def p50(values: Sequence[float]) -> float:
 def p95(values: Sequence[float]) -> float:
     ordered = sorted(values)
     return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
+
+
+class LocalStandby(LocalPostgres):
+    """A hot standby of a LocalPostgres: a base backup of it (`pg_basebackup -R`, which writes
+    the standby's connection back to the primary), streaming from it on its own port."""
+
+    def __init__(self, folder: Path, primary: LocalPostgres) -> None:
+        super().__init__(folder)
+        self.primary = primary
+
+    def init(self) -> None:
+        self.pgdata.mkdir(parents=True)
+        if self.user is not None:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+            self.pgdata.chmod(0o700)
+        options = ["-R", "-X", "stream", "-c", "fast", "-h", HOST, "-p", str(self.primary.port)]
+        options += ["-U", "postgres"]
+        _commands.pg_basebackup(options, pgdata=self.pgdata, user=self.user, timeout=120)  # type: ignore[attr-defined]
+        self.start()
+
+    def replayed(self, timeout: float = 30.0) -> bool:
+        """Whether the standby replays all the primary had written, within `timeout`."""
+        with psycopg.connect(self.primary.uri, autocommit=True) as conn:
+            row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        target = row[0] if row else "0/0"
+
+        def caught_up() -> bool:
+            try:
+                with psycopg.connect(self.uri, autocommit=True, connect_timeout=2) as conn:
+                    done = conn.execute(
+                        "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)
+                    ).fetchone()
+            except psycopg.OperationalError:
+                return False
+            return bool(done and done[0])
+
+        return wait_until(caught_up, timeout)
+
+    def transactions(self) -> int:
+        """Transactions the standby's database has served so far (reads count)."""
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+                (DATABASE,),
+            ).fetchone()
+        return int(row[0]) if row else 0

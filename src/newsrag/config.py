@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "NEWSRAG_DATABASE_URL")
     )
+    # Hot standbys of DATABASE_URL for searches (store/replicas.py), comma-separated.
+    database_read_urls: CommaList = Field(default_factory=list)
     data_dir: Path = Path(".newsrag")
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "NEWSRAG_REDIS_URL")
@@ -160,7 +162,7 @@ class Settings(BaseSettings):
     rate_limit_per_session: float = Field(default=20, ge=0)
     rate_limit_session_burst: int = Field(default=10, gt=0)
 
-    @field_validator("sources", "cors_origins", mode="before")
+    @field_validator("sources", "cors_origins", "database_read_urls", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

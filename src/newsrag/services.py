@@ -31,6 +31,8 @@ from newsrag.store import (
     connect,
 )
 from newsrag.store.cache import EmbeddingCache
+from newsrag.store.replicas import ReadRouting, open_replicas
+from newsrag.store.search import Reads
 from newsrag.timing import TimedEmbedder
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,15 @@ class Services:
     jobs: IngestJobs
     retention: Retention
     redis: Redis[bytes] | None = None  # REDIS_URL's client (`shared_redis`); None when unset
+    replicas: ReadRouting | None = None  # NEWSRAG_DATABASE_READ_URLS; None when unset
 
     def close(self) -> None:
         self.jobs.close()
         self.client.close()
         if self.redis is not None:
             self.redis.close()
+        if self.replicas is not None:
+            self.replicas.close()
         self.db.close()
 
 
@@ -88,8 +93,10 @@ def build_services(
         chunk_overlap=settings.chunk_overlap,
         fetch_full_articles=settings.fetch_full_articles,
     )
+    replicas = ReadRouting(db, open_replicas(settings.database_read_urls))
+    reads = replicas if replicas.replicas else db
     chat = ChatService(
-        retriever(settings, TimedEmbedder(embedder), db, store),
+        retriever(settings, TimedEmbedder(embedder), reads, store),
         generator,
         sessions,
         fallback=create_fallback(settings, embedder, generator),
@@ -118,6 +125,7 @@ def build_services(
         jobs,
         Retention(store, cache),
         shared_redis(settings, sessions),
+        replicas if replicas.replicas else None,
     )
 
 
@@ -130,7 +138,7 @@ def shared_redis(settings: Settings, sessions: SessionStore) -> Redis[bytes] | N
 
 
 def retriever(
-    settings: Settings, embedder: Embedder, db: Database, store: ArticleStore
+    settings: Settings, embedder: Embedder, db: Reads, store: ArticleStore
 ) -> HybridRetriever:
     return HybridRetriever(
         embedder,

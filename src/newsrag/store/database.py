@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from pgvector.psycopg import register_vector
@@ -27,6 +27,7 @@ from newsrag.masking import mask_url
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 EMBEDDED_DATABASE = "newsrag"
 MIGRATION_LOCK = 7_201_001
 
@@ -111,15 +112,25 @@ class Database:
     """A pool of connections to one PostgreSQL database with the newsrag schema."""
 
     def __init__(
-        self, uri: str, *, embedded: bool, max_size: int = 10, waits: Waits = Waits()
+        self,
+        uri: str,
+        *,
+        embedded: bool,
+        max_size: int = 10,
+        waits: Waits = Waits(),
+        replica: bool = False,
     ) -> None:
+        """A `replica` (a read-only standby) is not migrated, and its pool opens without
+        waiting for it: a replica that is down is skipped by the reads, not a failed start."""
         self.uri = uri
         self.waits = waits
         self.embedded = embedded
+        self.replica = replica
         self.display_uri = mask_url(uri)
         # Set when the pool gave up reconnecting, cleared by the next connection it hands out.
         self.down = False
-        migrate(uri)
+        if not replica:
+            migrate(uri)
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             uri,
             min_size=1,
@@ -131,7 +142,7 @@ class Database:
             reconnect_timeout=waits.reconnect,
             reconnect_failed=self._reconnect_failed,
         )
-        self.pool.open(wait=True, timeout=15)
+        self.pool.open(wait=not replica, timeout=15)
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
@@ -143,9 +154,10 @@ class Database:
                 self.down = False
                 yield conn
         except PoolTimeout as exc:
+            fix = "" if self.replica else " (or unset DATABASE_URL to use the embedded one)"
             raise StorageError(
-                f"The database at {self.display_uri} is not answering: check that it is running "
-                "(or unset DATABASE_URL to use the embedded one).",
+                f"The database at {self.display_uri} is not answering: check that it is "
+                f"running{fix}.",
                 code="database_unavailable",
             ) from exc
         except psycopg.OperationalError as exc:
@@ -154,6 +166,11 @@ class Database:
                 "running; newsrag reconnects by itself.",
                 code="database_unavailable",
             ) from exc
+
+    def read(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """`work` done on a pooled connection (the replicas' router does the same elsewhere)."""
+        with self.connection() as conn:
+            return work(conn)
 
     def ping(self) -> None:
         """Raises StorageError unless the database answers a query."""

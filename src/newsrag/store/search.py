@@ -17,18 +17,18 @@ has `dense_k` matching chunks instead of silently returning fewer. In a store of
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
+import psycopg
 from psycopg.rows import dict_row
 
 from newsrag.embeddings.base import Vectors
 from newsrag.models import RetrievedChunk, SearchFilters
-from newsrag.store.database import Database
 from newsrag.store.lexicon import Lexicon
 
 IterativeScan = Literal["relaxed_order", "strict_order", "off"]
@@ -82,9 +82,18 @@ _COLUMNS = """
 """
 
 
+T = TypeVar("T")
+
+
+class Reads(Protocol):
+    """Where searches run: the primary `Database`, or `ReadRouting` over its replicas."""
+
+    def read(self, work: Callable[[psycopg.Connection[Any]], T]) -> T: ...
+
+
 class ChunkSearch:
     def __init__(
-        self, db: Database, scan: HnswScan | None = None, text_budget: int = TEXT_BUDGET
+        self, db: Reads, scan: HnswScan | None = None, text_budget: int = TEXT_BUDGET
     ) -> None:
         self.db = db
         self.scan = scan or HnswScan()
@@ -133,19 +142,23 @@ class ChunkSearch:
             ORDER BY nearest.distance, c.id
         """
         scan = self.scan
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            chunks = self.lexicon.shares(conn).rows
-            cur.execute(
-                f"SELECT {_CUSTOM_PLAN}, set_config('hnsw.ef_search', %s, true),"
-                " set_config('hnsw.iterative_scan', %s, true),"
-                " set_config('hnsw.max_scan_tuples', %s, true)",
-                (
-                    str(scan.ef_for(dense_k, chunks)),
-                    scan.iterative if filters.active else "off",
-                    str(scan.max_scan_tuples),
-                ),
-            )
-            return cur.execute(sql, {**params, "dense_k": dense_k}).fetchall()
+
+        def work(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                chunks = self.lexicon.shares(conn).rows
+                cur.execute(
+                    f"SELECT {_CUSTOM_PLAN}, set_config('hnsw.ef_search', %s, true),"
+                    " set_config('hnsw.iterative_scan', %s, true),"
+                    " set_config('hnsw.max_scan_tuples', %s, true)",
+                    (
+                        str(scan.ef_for(dense_k, chunks)),
+                        scan.iterative if filters.active else "off",
+                        str(scan.max_scan_tuples),
+                    ),
+                )
+                return cur.execute(sql, {**params, "dense_k": dense_k}).fetchall()
+
+        return self.db.read(work)
 
     def _lexical(
         self,
@@ -161,39 +174,44 @@ class ChunkSearch:
         index first (about `text_budget` of them); the whole query, the filters and the rank are
         then checked on those alone. Through the index, the whole query would read every word's
         posting list, and a date window every chunk in the window."""
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rare = self.lexicon.match_query(conn, text_query, self.text_budget)
-            if rare:
-                opening = (
-                    "WITH rare AS MATERIALIZED (SELECT id, article_id, published_at, tsv"
-                    " FROM chunks WHERE tsv @@ %(rare)s::tsquery)"
-                )
-                matches, matched = _source(filters, "rare"), "ts_match_vq(c.tsv, query)"
-            else:
-                opening, matches, matched = "", _source(filters, "chunks"), "c.tsv @@ query"
-            sql = f"""
-                {opening}
-                SELECT {_COLUMNS}
-                FROM (
-                    SELECT c.id, ts_rank_cd(c.tsv, query, 1) AS rank_cd
-                    FROM {matches}, websearch_to_tsquery('english', %(q)s) AS query
-                    WHERE {where} AND {matched}
-                    ORDER BY rank_cd DESC
-                    LIMIT %(text_k)s
-                ) found JOIN chunks c ON c.id = found.id JOIN articles a ON a.id = c.article_id
-                ORDER BY found.rank_cd DESC, c.id
-            """
-            cur.execute(f"SELECT {_CUSTOM_PLAN}")
-            values = {**params, "q": text_query, "text_k": text_k, "rare": rare}
-            return cur.execute(sql, values).fetchall()
+
+        def work(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                rare = self.lexicon.match_query(conn, text_query, self.text_budget)
+                if rare:
+                    opening = (
+                        "WITH rare AS MATERIALIZED (SELECT id, article_id, published_at, tsv"
+                        " FROM chunks WHERE tsv @@ %(rare)s::tsquery)"
+                    )
+                    matches, matched = _source(filters, "rare"), "ts_match_vq(c.tsv, query)"
+                else:
+                    opening, matches, matched = "", _source(filters, "chunks"), "c.tsv @@ query"
+                sql = f"""
+                    {opening}
+                    SELECT {_COLUMNS}
+                    FROM (
+                        SELECT c.id, ts_rank_cd(c.tsv, query, 1) AS rank_cd
+                        FROM {matches}, websearch_to_tsquery('english', %(q)s) AS query
+                        WHERE {where} AND {matched}
+                        ORDER BY rank_cd DESC
+                        LIMIT %(text_k)s
+                    ) found JOIN chunks c ON c.id = found.id JOIN articles a ON a.id = c.article_id
+                    ORDER BY found.rank_cd DESC, c.id
+                """
+                cur.execute(f"SELECT {_CUSTOM_PLAN}")
+                values = {**params, "q": text_query, "text_k": text_k, "rare": rare}
+                return cur.execute(sql, values).fetchall()
+
+        return self.db.read(work)
 
     def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
         """The text of each article's first chunk, by article id."""
-        with self.db.connection() as conn:
-            rows = conn.execute(
+        rows = self.db.read(
+            lambda conn: conn.execute(
                 "SELECT article_id, text FROM chunks WHERE article_id = ANY(%s) AND position = 0",
                 (list(article_ids),),
             ).fetchall()
+        )
         return {row[0]: row[1] for row in rows}
 
     def article_chunks(self, vector: Vectors, urls: Sequence[str]) -> list[RetrievedChunk]:
@@ -204,10 +222,7 @@ class ChunkSearch:
             WHERE a.url = ANY(%(urls)s)
             ORDER BY score DESC, c.id
         """
-        params = {"v": np.asarray(vector), "urls": list(urls)}
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(sql, params).fetchall()
-        return [retrieved(row) for row in rows]
+        return self._rows(sql, {"v": np.asarray(vector), "urls": list(urls)})
 
     def newest(self, vector: Vectors, filters: SearchFilters, limit: int) -> list[RetrievedChunk]:
         """The opening chunks of the newest articles, newest first ("the latest news")."""
@@ -220,9 +235,14 @@ class ChunkSearch:
             ORDER BY a.published_at DESC, c.id
             LIMIT %(limit)s
         """
-        with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(sql, params).fetchall()
-        return [retrieved(row) for row in rows]
+        return self._rows(sql, params)
+
+    def _rows(self, sql: str, params: dict[str, Any]) -> list[RetrievedChunk]:
+        def work(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                return cur.execute(sql, params).fetchall()
+
+        return [retrieved(row) for row in self.db.read(work)]
 
 
 def _fused(

@@ -21,6 +21,7 @@ from newsrag.api.deps import RefresherDep, ServicesDep
 from newsrag.errors import NewsragError
 from newsrag.services import Services
 from newsrag.sessions.redis import answers
+from newsrag.store.replicas import ReplicaState
 
 router = APIRouter()
 
@@ -65,6 +66,13 @@ def health(services: ServicesDep, refresher: RefresherDep) -> JSONResponse:
     except NewsragError as exc:
         healthy = False
         body["database"] = {"state": "error", "error": exc.message, "code": exc.code}
+    if services.replicas is not None and healthy:
+        replicas = services.replicas.states()
+        body["database"]["replicas"] = [replica_body(replica) for replica in replicas]
+        up = any(replica.state == "ok" for replica in replicas)
+        body["database"]["reads"] = "replicas" if up else "primary"
+        if not up:  # searches go to the primary meanwhile
+            body["status"] = "degraded"
     embedder = services.embedder
     state = embedder.state()
     body["embeddings"] = {
@@ -119,6 +127,15 @@ def ready(services: ServicesDep) -> JSONResponse:
     ok = all(state == "ok" for state in checks.values())
     body = {"status": "ok" if ok else "not ready", "timestamp": now_iso(), "checks": checks}
     return JSONResponse(body, status_code=200 if ok else 503)
+
+
+def replica_body(replica: ReplicaState) -> dict[str, Any]:
+    body: dict[str, Any] = {"url": replica.url, "state": replica.state}
+    if replica.state == "ok":
+        body["lagSeconds"] = replica.lag_seconds
+    else:
+        body.update(error=replica.error, retryInSeconds=replica.retry_in_seconds)
+    return body
 
 
 def now_iso() -> str:
