@@ -307,3 +307,34 @@ def test_the_cache_is_keyed_per_model(fresh_db: Any) -> None:
     assert other.texts == texts
     assert cache.count(MODEL) == 2
     assert cache.count("BAAI/bge-small-en-v1.5") == 2
+
+
+def forget_database_cache(db: Any) -> None:
+    with db.connection() as conn:
+        conn.execute("DELETE FROM embedding_cache")
+
+
+def test_vectors_used_lately_are_kept_in_the_process(fresh_db: Any) -> None:
+    inner = Recording()
+    cached = CachedEmbedder(inner, EmbeddingCache(fresh_db))
+    cached.embed(["the council approved the budget", "a storm hit the coast"])
+    forget_database_cache(fresh_db)
+    inner.texts.clear()
+
+    cached.embed(["a storm hit the coast"])
+
+    assert inner.texts == []
+
+
+def test_the_process_keeps_the_most_recently_used_vectors_only(fresh_db: Any) -> None:
+    inner = Recording()
+    cached = CachedEmbedder(inner, EmbeddingCache(fresh_db), memory=2)
+    cached.embed(["first text here", "second text here"])
+    cached.embed(["first text here"])  # used again: the second is now the oldest
+    cached.embed(["third text here"])
+    forget_database_cache(fresh_db)
+    inner.texts.clear()
+
+    cached.embed(["first text here", "second text here", "third text here"])
+
+    assert inner.texts == ["second text here"]

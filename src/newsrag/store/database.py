@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import psycopg
 from pgvector.psycopg import register_vector
@@ -29,6 +32,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 EMBEDDED_DATABASE = "newsrag"
+# Seconds a pooled connection may rest before it is checked again when handed out: under load
+# connections come back and go out again within milliseconds, and a check is a round trip.
+FRESH = 1.0
 MIGRATION_LOCK = 7_201_001
 
 
@@ -129,6 +135,8 @@ class Database:
         self.display_uri = mask_url(uri)
         # Set when the pool gave up reconnecting, cleared by the next connection it hands out.
         self.down = False
+        self._returned: WeakKeyDictionary[psycopg.Connection[Any], float] = WeakKeyDictionary()
+        self._lock = threading.Lock()
         if not replica:
             migrate(uri)
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
@@ -136,7 +144,8 @@ class Database:
             min_size=1,
             max_size=max_size,
             configure=_configure,
-            check=ConnectionPool.check_connection,
+            check=self._check,
+            reset=self._returned_now,
             open=False,
             timeout=waits.pool,
             reconnect_timeout=waits.reconnect,
@@ -179,6 +188,18 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+    def _returned_now(self, conn: psycopg.Connection[Any]) -> None:
+        with self._lock:
+            self._returned[conn] = time.monotonic()
+
+    def _check(self, conn: psycopg.Connection[Any]) -> None:
+        """A connection back in the pool for less than FRESH seconds is handed out as it is;
+        an older one is checked first (the server may have restarted since)."""
+        with self._lock:
+            returned = self._returned.get(conn)
+        if returned is None or time.monotonic() - returned >= FRESH:
+            ConnectionPool.check_connection(conn)
 
     def _reconnect_failed(self, pool: ConnectionPool[Any]) -> None:
         log.warning("the database at %s is not answering; retrying on demand", self.display_uri)
