@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -174,3 +175,22 @@ def test_the_replica_script_passes_in_short() -> None:
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "| standby, stopped and restarted | 12 | 0 |" in done.stdout
     assert "3. searches back on the standby: True" in done.stdout
+
+
+def test_a_query_the_standby_refuses_is_done_on_the_primary(
+    services: tuple[Services, FakeEmbedder],
+) -> None:
+    built, _ = services
+    routing = built.replicas
+    assert routing is not None
+
+    def temporary_table(conn: Any) -> Any:  # a hot standby is read-only
+        conn.execute("CREATE TEMP TABLE scratch (x int)")
+        return conn.execute("SELECT pg_is_in_recovery()").fetchone()
+
+    row = routing.read(temporary_table)
+
+    assert row == (False,)  # answered by the primary
+    state = routing.states()[0]
+    assert state.state == "down"
+    assert "read-only" in (state.error or "")

@@ -1,10 +1,11 @@
 """Reads that tolerate a little lag (searches) on PostgreSQL read replicas.
 
 NEWSRAG_DATABASE_READ_URLS names hot standbys of DATABASE_URL. Each search goes to the next
-replica in turn; a replica that fails (down, or its connection lost mid-query) is skipped for a
-while, twice as long after each failure in a row (1 s up to 30 s), and the same read is done again
-on the next replica, else on the primary: a replica going away fails no search. Writes, and
-reads that must see them (ingestion, jobs, sessions kept in PostgreSQL), always use the primary.
+replica in turn; a replica that fails (down, its connection lost mid-query, or a query it
+refuses, such as one cancelled by a conflict with recovery) is skipped for a while, twice as
+long after each failure in a row (1 s up to 30 s), and the same read is done again on the next
+replica, else on the primary: a replica going away fails no search. Writes, and reads that must
+see them (ingestion, jobs, sessions kept in PostgreSQL), always use the primary.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ class ReadRouting:
             try:
                 result = replica.read(work)
             except StorageError as exc:
-                self._failed(replica, exc)
+                self._failed(replica, exc.message)
+                continue
+            except psycopg.Error as exc:  # a standby's own refusal: a conflict with recovery
+                self._failed(replica, f"{type(exc).__name__}: {_first_line(exc)}")
                 continue
             self._answered(replica)
             return result
@@ -112,7 +116,7 @@ class ReadRouting:
             try:
                 row = replica.read(lambda conn: conn.execute(LAG).fetchone())
             except StorageError as exc:
-                self._failed(replica, exc)
+                self._failed(replica, exc.message)
                 found.append(ReplicaState(replica.display_uri, "down", None, exc.message))
                 continue
             lag = None if row is None or row[0] is None else round(float(row[0]), 3)
@@ -132,17 +136,17 @@ class ReadRouting:
         ordered = [self.replicas[(start + index) % count] for index in range(count)]
         return [replica for replica in ordered if self._health[id(replica)].retry_at <= now]
 
-    def _failed(self, replica: Database, exc: StorageError) -> None:
+    def _failed(self, replica: Database, error: str) -> None:
         with self._lock:
             health = self._health[id(replica)]
             backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2**health.failures)
             health.failures += 1
             health.retry_at = self.clock() + backoff
-            health.error = exc.message
+            health.error = error
         log.warning(
             "read replica %s failed (%s); reads skip it for %.0f s",
             replica.display_uri,
-            exc.message,
+            error,
             backoff,
         )
 
@@ -152,6 +156,11 @@ class ReadRouting:
             with self._lock:
                 health.failures, health.retry_at, health.error = 0, 0.0, None
             log.info("read replica %s answers again", replica.display_uri)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
 def open_replicas(urls: Sequence[str]) -> list[Database]:
