@@ -12,6 +12,8 @@ _ABBREVIATION = re.compile(
     r"vs|etc|No|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
 )
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# A year of the news: 1800-2099.
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # A sentence that needs the one before it (or its headline) to say whom or what it is about.
 ANAPHORIC = re.compile(r"^(?:He|She|They|His|Her|Their|It|Its|This|These|That|Those)\b")
 # Where a question's second question starts: "Where was he taken, and what poison was used?"

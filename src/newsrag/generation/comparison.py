@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from newsrag.generation.dating import RELATIVE_DAY, long_date, resolve
 from newsrag.retrieval.parts import Kind
-from newsrag.text import keywords
+from newsrag.text import YEAR, keywords
 
 _LATER = re.compile(r"\b(earlier|first|before|after|later|sooner|between|how long)\b", re.I)
 _MORE = re.compile(
@@ -47,7 +47,6 @@ _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTHS})\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTHS})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}}))\b"
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _YEARLIKE = range(1800, 2100)
 _WORDS = re.compile(r"\d[\d,.]*\d|[\w'-]+")
 # Words of a comparison question that say how it asks, not what it is about.
@@ -139,7 +138,7 @@ def _when(part: Answered, head: set[str], own: bool) -> tuple[When, int] | None:
         for match in RELATIVE_DAY.finditer(sentence) if published else ():
             if published is not None and _near(sentence, match, anchors):
                 days.setdefault(resolve(match, published), n)
-        for match in _YEAR.finditer(sentence):
+        for match in YEAR.finditer(sentence):
             if _near(sentence, match, anchors):
                 years.setdefault(int(match[0]), n)
     if len(days) == 1:

@@ -11,7 +11,6 @@ reported.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass
 
@@ -25,9 +24,8 @@ from newsrag.retrieval.coverage import (
 )
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
-from newsrag.text import split_sentences
+from newsrag.text import YEAR, split_sentences
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Fitted by scripts/fit_answerability.py (see its output in the issue notes), one per signal.
 WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562)
 BIAS = -5.804
@@ -98,10 +96,10 @@ def _sentence_shares(
 def _other_year(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
     """Whether the question names years none of which the article was published in (or the
     year after, when such news is reported) or names in its title."""
-    years = {int(year) for year in _YEAR.findall(question)}
+    years = {int(year) for year in YEAR.findall(question)}
     if not years or not chunks:
         return False
     published = chunks[0].published_at
     around = {published.year, published.year - 1} if published else set()
-    named = {int(year) for year in _YEAR.findall(chunks[0].title)}
+    named = {int(year) for year in YEAR.findall(chunks[0].title)}
     return not years & (around | named)

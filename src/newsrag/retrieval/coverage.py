@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import ANAPHORIC, CLAUSE_END, STOPWORDS, keywords, split_sentences
+from newsrag.text import ANAPHORIC, CLAUSE_END, STOPWORDS, YEAR, keywords, split_sentences
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -115,7 +115,6 @@ OUTCOMES = (
         ),
     ),
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # "If convicted, Rittenhouse could receive ..." reports no result.
 _UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
 
@@ -156,7 +155,7 @@ class _Asked:
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome) -> _Asked:
-        years = set(_YEAR.findall(clause))
+        years = set(YEAR.findall(clause))
         names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
         words = {
             word
@@ -171,7 +170,7 @@ class _Asked:
 
     def reported(self, statement: str, before: str, title: str) -> bool:
         """Whether a statement of a result is about these names, words and year."""
-        stated_years = set(_YEAR.findall(statement))
+        stated_years = set(YEAR.findall(statement))
         if self.years and stated_years and not stated_years & self.years:
             return False
         # "He was given a two-year suspended sentence.": who "he" is, the headline says

@@ -66,16 +66,23 @@ def _next_in_story(
     """The chunks of the first article published after `before` that matches the story."""
     if before.published_at is None:
         return []
-    start = before.published_at.date() + timedelta(days=1)
+    return next(iter(_later_in_story(retriever, request, before.published_at)), [])
+
+
+def _later_in_story(
+    retriever: Retriever, request: SearchRequest, after: datetime, score: float | None = None
+) -> list[list[RetrievedChunk]]:
+    """The chunks of each article published after the day of `after` that matches the story
+    (within FOLLOW_UP_MARGIN of `score`, by default of the best of them), oldest first."""
+    start = after.date() + timedelta(days=1)
     later = retriever.search(
         replace(request, filters=request.filters.within(start, None), recent=False)
     )
-    best = max((chunk.score for chunk in later), default=0.0)
+    best = max((chunk.score for chunk in later), default=0.0) if score is None else score
     story = [c for c in later if c.score >= best - FOLLOW_UP_MARGIN and c.published_at]
-    if not story:
-        return []
-    first = min(story, key=lambda c: (c.published_at, -c.score))
-    return [chunk for chunk in later if chunk.article_id == first.article_id]
+    oldest = sorted(story, key=lambda c: (c.published_at or after, -c.score))
+    articles = dict.fromkeys(chunk.article_id for chunk in oldest)
+    return [[chunk for chunk in later if chunk.article_id == article] for article in articles]
 
 
 def _first(leading: list[RetrievedChunk], rest: list[RetrievedChunk]) -> list[RetrievedChunk]:
@@ -96,13 +103,7 @@ def outcome_chunks(
     best = found[0]
     if best.published_at is None:
         return found
-    start = best.published_at.date() + timedelta(days=1)
-    later = retriever.search(
-        replace(request, filters=request.filters.within(start, None), recent=False)
-    )
-    story = [c for c in later if c.score >= best.score - FOLLOW_UP_MARGIN and c.published_at]
-    for article in dict.fromkeys(c.article_id for c in sorted(story, key=_published)):
-        chunks = [chunk for chunk in later if chunk.article_id == article]
+    for chunks in _later_in_story(retriever, request, best.published_at, best.score):
         if not unreported_outcome(request.query, _evidence(chunks)):
             return _first(chunks, found)
     return found
@@ -110,8 +111,3 @@ def outcome_chunks(
 
 def _evidence(chunks: Sequence[RetrievedChunk]) -> list[Evidence]:
     return [Evidence(1, chunk) for chunk in chunks]
-
-
-def _published(chunk: RetrievedChunk) -> datetime:
-    assert chunk.published_at is not None
-    return chunk.published_at

@@ -227,13 +227,13 @@ def _open(uri: str, *, embedded: bool) -> Database:
         return Database(uri, embedded=embedded)
     except (psycopg.OperationalError, PoolTimeout) as exc:
         raise StorageError(
-            f"Cannot connect to the database at {mask_url(uri)} ({_first_line(exc)}): check "
+            f"Cannot connect to the database at {mask_url(uri)} ({first_line(exc)}): check "
             "DATABASE_URL, or unset it to use the embedded PostgreSQL.",
             code="database_unavailable",
         ) from exc
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 

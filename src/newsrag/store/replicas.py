@@ -23,7 +23,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from newsrag.errors import ConfigurationError, StorageError
 from newsrag.masking import mask_url
-from newsrag.store.database import Database, Waits
+from newsrag.store.database import Database, Waits, first_line
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class ReadRouting:
                 self._failed(replica, exc.message)
                 continue
             except psycopg.Error as exc:  # a standby's own refusal: a conflict with recovery
-                self._failed(replica, f"{type(exc).__name__}: {_first_line(exc)}")
+                self._failed(replica, f"{type(exc).__name__}: {first_line(exc)}")
                 continue
             self._answered(replica)
             return result
@@ -156,11 +156,6 @@ class ReadRouting:
             with self._lock:
                 health.failures, health.retry_at, health.error = 0, 0.0, None
             log.info("read replica %s answers again", replica.display_uri)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else ""
 
 
 def open_replicas(urls: Sequence[str]) -> list[Database]:
