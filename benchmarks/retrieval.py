@@ -1,6 +1,6 @@
 """Hybrid retrieval at 10k, 100k and 1M chunks: load, index build and query latency/recall.
 
-    .venv/bin/python benchmarks/retrieval.py [--sizes 10000,100000,1000000] [--queries 20]
+    .venv/bin/python benchmarks/retrieval.py [--sizes real,10000,100000,1000000] [--queries 20]
 
 Starts its own PostgreSQL 18 + pgvector (scripts/faultlib.py), fills it with the real Wikinews
 chunks of ../shared/data embedded once (ONNX int8 by default: only the time to embed them
@@ -15,7 +15,10 @@ ratio of the exact scan's in the same run. At the largest size, hnsw.ef_search a
 iterative-scan mode are swept (not scaled by store size), and so is the full-text budget, with
 the top-10 overlap of each budget's results with those of the unlimited full-text search.
 Target (issue 8): at 1M chunks, the filtered hybrid query p50 <= 20 ms at recall@10 >= 0.95.
-The last line is `retrieval_<size>_filtered_p50_ms <x> recall_at_10 <r>` for the largest size.
+Size `real` is the corpus alone, the real chunks without replicas.
+The last line is `retrieval_<size>_filtered_p50_ms <x> recall_at_10 <r> unfiltered_p50_ms <x>
+unfiltered_p95_ms <x> unfiltered_recall_at_10 <r> real_recall_at_10 <r>
+real_filtered_recall_at_10 <r>` for the largest size (and the real chunks alone).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from newsrag.embeddings.base import Vectors
 from newsrag.models import SearchFilters
 from newsrag.retrieval.search import text_query
 from newsrag.store import ChunkSearch, Database, Fusion, HnswScan
-from newsrag.store.search import TEXT_BUDGET
+from newsrag.store.search import RANK_LIMIT, TEXT_BUDGET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
@@ -47,12 +50,21 @@ from faultlib import dev_questions, p50, p95
 from retrieval_data import Corpus, Index, Load, Store, read_corpus
 
 WINDOW = SearchFilters(start=date(2012, 1, 1), end=date(2013, 1, 1))
+# The real chunks alone have one article from 2012; 2009 holds about as large a share of them.
+REAL_WINDOW = SearchFilters(start=date(2009, 1, 1), end=date(2010, 1, 1))
 NO_FILTER = SearchFilters()
 BOTH = (False, True)
 SWEEP_EF = (40, 100, 200, 400, 1000)
 UNLIMITED = 10**9
 FIXED_EF = 10**12  # chunks per ef_search: the sweep's ef_search is not scaled by store size
-SWEEP_BUDGETS = (500, 1000, TEXT_BUDGET, 4000, 8000, UNLIMITED)
+# (text budget, rank limit): the rank limit swept at the default budget, the budget at the
+# default limit, and last the search that ranks every chunk holding any word of the question.
+SWEEP_TEXT = (
+    *((TEXT_BUDGET, limit) for limit in (100, RANK_LIMIT, 1000, 3000)),
+    (500, RANK_LIMIT),
+    (8000, RANK_LIMIT),
+    (UNLIMITED, UNLIMITED),
+)
 QUESTIONS = dev_questions()
 
 
@@ -148,7 +160,9 @@ def pool(store: Store, queries: list[Query], exact: bool = False) -> Database:
     return db
 
 
-def measure(store: Store, size: int, load: Load, queries: list[Query]) -> Measure:
+def measure(
+    store: Store, size: int, load: Load, queries: list[Query], window: SearchFilters = WINDOW
+) -> Measure:
     hybrid: dict[tuple[bool, bool], Timing] = {}
     dense: dict[tuple[bool, bool], Timing] = {}
     for exact in (False, True):
@@ -156,19 +170,19 @@ def measure(store: Store, size: int, load: Load, queries: list[Query]) -> Measur
         try:
             search = ChunkSearch(db)
             for filtered in (False, True):
-                filters = _filters(filtered)
+                filters = window if filtered else NO_FILTER
                 hybrid[filtered, exact] = timed(search, queries, filters, text=True)
                 dense[filtered, exact] = timed(search, queries, filters, text=False)
         finally:
             db.close()
-    within = sum(1 for day in store.dates if _in_window(day))
+    within = sum(1 for day in store.dates if _in_window(day, window))
     return Measure(size, load, within / len(store.dates), hybrid, dense)
 
 
-def _in_window(day: datetime) -> bool:
-    assert WINDOW.start is not None and WINDOW.end is not None
-    start = datetime.combine(WINDOW.start, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(WINDOW.end, datetime.min.time(), tzinfo=UTC)
+def _in_window(day: datetime, window: SearchFilters) -> bool:
+    assert window.start is not None and window.end is not None
+    start = datetime.combine(window.start, datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(window.end, datetime.min.time(), tzinfo=UTC)
     return start <= day < end
 
 
@@ -204,31 +218,38 @@ def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
 
 @dataclass(frozen=True)
 class Budgeted:
-    """The hybrid query under one full-text budget, without and with the window (`filtered`),
-    and how many of its top 10 the unlimited full-text search also puts there."""
+    """The hybrid query under one full-text budget and rank limit, without and with the window
+    (`filtered`), and how many of its top 10 the unlimited full-text search also puts there."""
 
     budget: int
+    rank_limit: int
     hybrid: dict[bool, Timing]
     overlap: dict[bool, float]
 
 
 def budget_sweep(store: Store, queries: list[Query]) -> list[Budgeted]:
-    """The hybrid query under each full-text budget; the unlimited one matches every chunk
-    that holds any word of the question."""
+    """The hybrid query under each full-text budget and rank limit; the unlimited one matches
+    and ranks every chunk that holds any word of the question."""
     db = pool(store, queries)
     try:
         timings = {
-            budget: {
-                f: timed(ChunkSearch(db, text_budget=budget), queries, _filters(f), True)
+            (budget, limit): {
+                f: timed(
+                    ChunkSearch(db, text_budget=budget, rank_limit=limit),
+                    queries,
+                    _filters(f),
+                    True,
+                )
                 for f in BOTH
             }
-            for budget in SWEEP_BUDGETS
+            for budget, limit in SWEEP_TEXT
         }
     finally:
         db.close()
+    whole = timings[UNLIMITED, UNLIMITED]
     return [
-        Budgeted(budget, hybrid, {f: recall(hybrid[f], timings[UNLIMITED][f]) for f in BOTH})
-        for budget, hybrid in timings.items()
+        Budgeted(budget, limit, hybrid, {f: recall(hybrid[f], whole[f]) for f in BOTH})
+        for (budget, limit), hybrid in timings.items()
     ]
 
 
@@ -289,13 +310,13 @@ def sweep_table(m: Measure, tuned: list[Tuned]) -> list[str]:
 def budget_table(size: int, budgeted: list[Budgeted]) -> list[str]:
     """Each budget's hybrid query, as a ratio of the unlimited full-text search's latency."""
     lines = [
-        f"| {size:,} chunks, full-text budget | hybrid p50/p95 ms | ratio to unlimited "
+        f"| {size:,} chunks, full-text budget, rank limit | hybrid p50/p95 ms | ratio to unlimited "
         "| top-10 overlap | 1-year window p50/p95 ms | ratio to unlimited | top-10 overlap |",
         "|---|---|---:|---:|---|---:|---:|",
     ]
     unlimited = budgeted[-1]
     for b in budgeted:
-        cells = ["unlimited" if b.budget == UNLIMITED else f"{b.budget:,} chunks"]
+        cells = ["unlimited" if b.budget == UNLIMITED else f"{b.budget:,} chunks, {b.rank_limit:,}"]
         for filtered in BOTH:
             hybrid, whole = b.hybrid[filtered], unlimited.hybrid[filtered]
             cells.append(f"{hybrid.p50:.1f}/{hybrid.p95:.1f}")
@@ -307,7 +328,7 @@ def budget_table(size: int, budgeted: list[Budgeted]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--sizes", default="real,10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=20, help="dev questions asked")
     parser.add_argument("--m", type=int, default=Index.m)
     parser.add_argument("--ef-construction", type=int, default=Index.ef_construction)
@@ -316,11 +337,12 @@ def main() -> None:
     # on which of the two (cosine 0.994) made its vectors.
     parser.add_argument("--precision", default="int8", help="NEWSRAG_ONNX_PRECISION")
     args = parser.parse_args()
-    sizes = sorted(int(size) for size in args.sizes.split(","))
     index = Index(args.m, args.ef_construction)
     settings = Settings(embedding_provider=args.embedder, onnx_precision=args.precision)
     started = time.perf_counter()
     corpus: Corpus = read_corpus(settings)
+    real = len(corpus.chunks)
+    sizes = sorted(real if size == "real" else int(size) for size in args.sizes.split(","))
     texts = QUESTIONS[: args.queries]
     vectors = create_embedder(settings).embed(texts)
     queries = [Query(text, np.asarray(v)) for text, v in zip(texts, vectors, strict=True)]
@@ -335,7 +357,8 @@ def main() -> None:
                 load = store.grow(size, index)
                 log = f"{size:,}: copy {load.copy_seconds:.1f} s, hnsw {load.hnsw_seconds:.1f} s"
                 print(log, flush=True)
-                measures.append(measure(store, size, load, queries))
+                window = REAL_WINDOW if size == real else WINDOW
+                measures.append(measure(store, size, load, queries, window))
                 print("\n".join(size_table(measures[-1:], len(corpus.chunks))[2:]), flush=True)
             tuned = sweep(store, queries, measures[-1])
             budgeted = budget_sweep(store, queries)
@@ -350,10 +373,19 @@ def main() -> None:
     print("\n".join(budget_table(last.size, budgeted)))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     name = f"{last.size // 1000}k" if last.size < 1_000_000 else f"{last.size // 1_000_000}m"
-    print(
-        f"retrieval_{name}_filtered_p50_ms {last.hybrid[True, False].p50:.1f} "
-        f"recall_at_10 {last.recall(True):.3f}"
-    )
+    unfiltered = last.hybrid[False, False]
+    figures = [
+        f"retrieval_{name}_filtered_p50_ms {last.hybrid[True, False].p50:.1f}",
+        f"recall_at_10 {last.recall(True):.3f}",
+        f"unfiltered_p50_ms {unfiltered.p50:.1f}",
+        f"unfiltered_p95_ms {unfiltered.p95:.1f}",
+        f"unfiltered_recall_at_10 {last.recall(False):.3f}",
+    ]
+    alone = next((m for m in measures if m.size == real), None)
+    if alone is not None:
+        figures.append(f"real_recall_at_10 {alone.recall(False):.3f}")
+        figures.append(f"real_filtered_recall_at_10 {alone.recall(True):.3f}")
+    print(" ".join(figures))
 
 
 if __name__ == "__main__":

@@ -35,10 +35,16 @@ def council_db(fresh_db: Database, fake_embedder: FakeEmbedder) -> Database:
     return fresh_db
 
 
-def text_search(db: Database, embedder: FakeEmbedder, budget: int) -> list[str]:
-    vector = embedder.embed_one("council quokka")
-    found = ChunkSearch(db, text_budget=budget).hybrid(
-        vector, "council or quokka", TEXT_ONLY, SearchFilters(), 100
+def text_search(
+    db: Database,
+    embedder: FakeEmbedder,
+    budget: int,
+    rank_limit: int = 500,
+    words: str = "council or quokka",
+) -> list[str]:
+    vector = embedder.embed_one(words)
+    found = ChunkSearch(db, text_budget=budget, rank_limit=rank_limit).hybrid(
+        vector, words, TEXT_ONLY, SearchFilters(), 100
     )
     return [chunk.text for chunk in found]
 
@@ -60,14 +66,55 @@ def test_a_store_over_the_text_budget_matches_only_its_rarest_words_ranked_by_al
     ]
 
 
+def test_a_store_over_the_text_budget_ranks_first_the_chunks_holding_most_rare_words(
+    council_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    words = "quokka or sighted or meeting"  # the first quokka chunk has no meeting
+
+    found = text_search(council_db, fake_embedder, budget=5, rank_limit=1, words=words)
+
+    assert found == ["The council sighted a quokka at its budget meeting."]
+
+
+def test_a_store_over_the_text_budget_ranks_only_chunks_that_pass_the_filters(
+    council_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    times = article("https://e.org/times", None, source="Quokka Times")
+    write(ArticleStore(council_db), fake_embedder, times, ["A quokka sighted by the council."])
+    vector = fake_embedder.embed_one("quokka")
+    search = ChunkSearch(council_db, text_budget=5, rank_limit=1)
+
+    found = search.hybrid(
+        vector, "quokka or sighted", TEXT_ONLY, SearchFilters(sources=("Quokka Times",)), 100
+    )
+
+    assert [chunk.text for chunk in found] == ["A quokka sighted by the council."]
+
+
 def test_the_rarest_words_are_chosen_until_their_chunks_exceed_the_budget(
     council_db: Database,
 ) -> None:
     with council_db.connection() as conn:
-        chosen = Lexicon().match_query(conn, "council or quokka or sighted", budget=31)
+        tiers = Lexicon().tiers(conn, "council or quokka or sighted", budget=31)
 
-    assert chosen is not None
-    assert set(chosen.split(" | ")) == {"'quokka'", "'sight'"}  # 2 chunks each; council 31
+    assert set(tiers[-1].split(" | ")) == {"'quokka'", "'sight'"}  # 2 chunks each; council 31
+
+
+def test_chunks_holding_three_then_two_of_the_rarest_words_come_before_those_holding_one(
+    council_db: Database,
+) -> None:
+    with council_db.connection() as conn:
+        tiers = Lexicon().tiers(conn, "council or quokka or sighted", budget=31)
+
+    assert tiers[:2] == (
+        "('quokka' & 'sight' & 'council')",
+        "('quokka' & 'sight') | ('quokka' & 'council') | ('sight' & 'council')",
+    )
+
+
+def test_a_store_within_the_text_budget_has_no_tiers(council_db: Database) -> None:
+    with council_db.connection() as conn:
+        assert Lexicon().tiers(conn, "council or quokka", budget=1000) == ()
 
 
 def test_the_hnsw_search_widens_with_the_store_up_to_pgvectors_limit() -> None:

@@ -109,9 +109,11 @@ class Settings(BaseSettings):
     # instead of 1.6). See benchmarks/retrieval.py.
     hnsw_ef_search: int = Field(default=40, gt=0, le=1000)
     hnsw_chunks_per_ef: int = Field(default=1000, gt=0)
-    # The most chunks the full-text search ranks: in a larger store it matches on the query's
-    # rarest words only (PostgreSQL's statistics), while every word still counts in the rank.
+    # A store of more chunks than this narrows the full-text search to the query's rarest
+    # words (PostgreSQL's statistics), while every word still counts in the rank, and ranks
+    # at most NEWSRAG_TEXT_RANK_LIMIT chunks: those holding most of the rarest words first.
     text_budget: int = Field(default=2000, gt=0)
+    text_rank_limit: int = Field(default=300, gt=0)
     rrf_k: int = Field(default=60, gt=0, le=1000)
     dense_weight: float = Field(default=1.0, ge=0.0)
     text_weight: float = Field(default=1.0, ge=0.0)

@@ -146,6 +146,7 @@ def retriever(
             db,
             HnswScan(ef_search=settings.hnsw_ef_search, chunks_per_ef=settings.hnsw_chunks_per_ef),
             text_budget=settings.text_budget,
+            rank_limit=settings.text_rank_limit,
         ),
         store.categories,
         mode=settings.retrieval_mode,
