@@ -4,6 +4,7 @@ sentence splitting and question keywords."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
@@ -29,7 +30,14 @@ def count_tokens(text: str) -> int:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`, paragraph breaks respected, common abbreviations not split on."""
-    return [sentence for _, sentence in paragraph_sentences(text)]
+    return list(_sentences(text))
+
+
+# The chunks an answer reads are split again by each check (answerability, coverage, the
+# reader) and for each question on the same story: the last few thousand are remembered.
+@lru_cache(maxsize=2048)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(sentence for _, sentence in paragraph_sentences(text))
 
 
 def paragraph_sentences(text: str) -> list[tuple[int, str]]:

@@ -131,8 +131,8 @@ class OnnxEmbedder(Embedder):
         if self._session is not None:
             return None
         return ModelUnavailable(
-            f"ONNX Runtime cannot load {self.model_file} ({describe(exc)}): delete it and "
-            "newsrag exports the model again on next use.",
+            f"ONNX Runtime cannot load {self.model_file} ({describe(exc)}): delete it (newsrag "
+            "exports the model again on next use), or set NEWSRAG_EMBEDDING_PROVIDER=local.",
             code="model_not_installed",
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -137,13 +138,24 @@ def answer_strength(question: str, sentence: str) -> float:
     """1.0 when the sentence holds an answer of a specific kind the question asks for (a
     duration for "how long", a name the question lacks for "who"); 0.4 when the question asks
     for a quantity and the sentence merely holds a number; else 0.0."""
-    kinds = [kind for kind in KINDS if kind.asked.search(question)]
+    kinds, names, quantity = _asked(question)
     if any(kind.found.search(sentence) for kind in kinds):
         return 1.0
-    if NAME_ASKED.search(question):
+    if names:
         asked = question.lower()
         if any(name.lower() not in asked for name in _NAME.findall(sentence)):
             return 1.0
-    if QUANTITY.asked.search(question) and QUANTITY.found.search(sentence):
+    if quantity and QUANTITY.found.search(sentence):
         return 0.4
     return 0.0
+
+
+@lru_cache(maxsize=256)
+def _asked(question: str) -> tuple[tuple[AnswerKind, ...], bool, bool]:
+    """The kinds the question asks for, whether it asks for a name, whether for a quantity
+    (each sentence of the evidence is weighed against the same question)."""
+    return (
+        tuple(kind for kind in KINDS if kind.asked.search(question)),
+        bool(NAME_ASKED.search(question)),
+        bool(QUANTITY.asked.search(question)),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
@@ -57,6 +58,8 @@ class Vocabulary:
 
     @classmethod
     def of(cls, *texts: str) -> Vocabulary:
+        if len(texts) == 1:
+            return _vocabulary(texts[0])
         words = frozenset(word for text in texts for word in _WORD.findall(text.lower()))
         return cls(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
 
@@ -71,6 +74,14 @@ class Vocabulary:
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
             for word in (term, *NATIONS.get(term, ()))
         )
+
+
+# The sentences and titles of the evidence are weighed again by each check and for each
+# question on the same story: the last few thousand vocabularies are remembered.
+@lru_cache(maxsize=4096)
+def _vocabulary(text: str) -> Vocabulary:
+    words = frozenset(_WORD.findall(text.lower()))
+    return Vocabulary(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from newsrag.models import RetrievedChunk
 
@@ -81,11 +82,11 @@ def collapse_duplicates(
 ) -> list[RetrievedChunk]:
     """The chunks (the first `limit` kept) without those that repeat, nearly word for word, an
     earlier chunk of another article (Jaccard overlap of their word sets at least `overlap`)."""
-    kept: list[tuple[RetrievedChunk, set[str]]] = []
+    kept: list[tuple[RetrievedChunk, frozenset[str]]] = []
     for chunk in chunks:
         if limit is not None and len(kept) == limit:
             break
-        words = set(_WORD.findall(chunk.text.lower()))
+        words = _words(chunk.text)
         if any(
             other.article_id != chunk.article_id and _similar(words, seen, overlap)
             for other, seen in kept
@@ -95,7 +96,13 @@ def collapse_duplicates(
     return [chunk for chunk, _ in kept]
 
 
-def _similar(a: set[str], b: set[str], overlap: float) -> bool:
+@lru_cache(maxsize=2048)
+def _words(text: str) -> frozenset[str]:
+    """The words of a chunk (the same chunks come back question after question)."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _similar(a: frozenset[str], b: frozenset[str], overlap: float) -> bool:
     """Jaccard(a, b) >= overlap; sets of too different sizes are told apart without counting
     (Jaccard is at most the ratio of their sizes)."""
     if not a or not b:
