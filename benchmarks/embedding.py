@@ -12,10 +12,11 @@ embedding (peak minus the peak before). Throughput is the best of --repeats runs
 all sentences after a warm-up batch, so that other work on the machine counts less. Agreement is
 the cosine between each runtime's vector and the torch vector of the same sentence.
 
-The last line is `speedup <x> cosine_mean <c> cosine_min <m>` for the default runtime (as the
+The last line is `speedup <x> cosine_mean <c> cosine_min <m> agrees <0|1>` for the default
+runtime (as the
 settings choose it: `onnx` int8 unless NEWSRAG_EMBEDDING_PROVIDER / NEWSRAG_ONNX_PRECISION say
-otherwise) against torch; the line before names the fastest runtime whose agreement meets its
-rule (fp32: mean >= 0.999, int8: mean >= 0.99).
+otherwise) against torch, `agrees` 1 when its agreement meets its rule (fp32: mean >= 0.999,
+int8: mean >= 0.99); the line before names the fastest runtime whose agreement meets its rule.
 The ONNX files are exported into NEWSRAG_DATA_DIR/onnx first, when they are not there yet.
 """
 
@@ -216,7 +217,8 @@ def main() -> int:
     print(f"default runtime: {chosen}")
     print(
         f"speedup {default.per_second / base.per_second:.2f} "
-        f"cosine_mean {default.cosine_mean:.4f} cosine_min {default.cosine_min:.4f}"
+        f"cosine_mean {default.cosine_mean:.4f} cosine_min {default.cosine_min:.4f} "
+        f"agrees {int(default.agrees)}"
     )
     return 0
 

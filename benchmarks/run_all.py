@@ -46,7 +46,10 @@ BENCHMARKS = {
 }
 TARGETS = (
     Target("embedding", "speedup", "embedding: default runtime / sentence-transformers", low=2),
-    Target("embedding", "cosine_mean", "embedding: cosine to torch, mean", low=0.999),
+    Target("embedding", "cosine_mean", "embedding: cosine to torch, mean"),
+    # int8, the default since issue 18 (decided on the answer sets), agrees at a mean cosine of
+    # 0.99; fp32 at 0.999 (benchmarks/embedding.py's RULES).
+    Target("embedding", "agrees", "embedding: default runtime within its cosine rule", low=1),
     Target("embedding", "cosine_min", "embedding: cosine to torch, min"),
     Target("retrieval", "p50_ms", "retrieval: hybrid + date filter, largest size, p50 ms", high=20),
     Target("retrieval", "recall_at_10", "retrieval: HNSW recall@10 against exact", low=0.95),

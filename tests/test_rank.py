@@ -1,3 +1,4 @@
+import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -5,7 +6,7 @@ from typing import Any
 import pytest
 
 from newsrag.models import RetrievedChunk
-from newsrag.retrieval.rank import Ranking, collapse_duplicates, rerank
+from newsrag.retrieval.rank import Ranking, chunk_words, collapse_duplicates, rerank
 from newsrag.retrieval.search import HybridRetriever, text_query
 
 AS_OF = date(2020, 6, 1)
@@ -211,3 +212,24 @@ def test_topics_are_the_categories_the_query_names(query: str, expected: list[st
     )
 
     assert retriever.topics(query) == expected
+
+
+def test_the_long_word_filter_finds_exactly_the_pairs_a_full_count_finds() -> None:
+    rng = random.Random(18)
+    vocabulary = ["".join(rng.choices("abcdefgh", k=rng.randint(2, 12))) for _ in range(400)]
+    texts = []
+    for _ in range(60):
+        words = rng.sample(vocabulary, rng.randint(5, 120))
+        texts.append(" ".join(words))
+        changed = [rng.choice(vocabulary) if rng.random() < 0.1 else w for w in words]
+        texts.append(" ".join(changed))
+
+    def jaccard(a: str, b: str) -> float:
+        x, y = set(a.split()), set(b.split())
+        return len(x & y) / len(x | y)
+
+    pairs = [(a, b) for a in texts for b in texts]
+    found = [chunk_words(a, 0.8).similar(chunk_words(b, 0.8), 0.8) for a, b in pairs]
+
+    assert found == [jaccard(a, b) >= 0.8 for a, b in pairs]
+    assert sum(found) > len(texts)  # near-duplicates besides each text with itself

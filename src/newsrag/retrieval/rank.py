@@ -4,6 +4,7 @@ articles first (a decay on article age)."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -82,13 +83,13 @@ def collapse_duplicates(
 ) -> list[RetrievedChunk]:
     """The chunks (the first `limit` kept) without those that repeat, nearly word for word, an
     earlier chunk of another article (Jaccard overlap of their word sets at least `overlap`)."""
-    kept: list[tuple[RetrievedChunk, frozenset[str]]] = []
+    kept: list[tuple[RetrievedChunk, Words]] = []
     for chunk in chunks:
         if limit is not None and len(kept) == limit:
             break
-        words = _words(chunk.text)
+        words = chunk_words(chunk.text, overlap)
         if any(
-            other.article_id != chunk.article_id and _similar(words, seen, overlap)
+            other.article_id != chunk.article_id and words.similar(seen, overlap)
             for other, seen in kept
         ):
             continue
@@ -96,21 +97,35 @@ def collapse_duplicates(
     return [chunk for chunk, _ in kept]
 
 
+@dataclass(frozen=True)
+class Words:
+    """A chunk's words, and its longest ones: as many as make sure that two chunks sharing
+    `overlap` of their words share one of those (the prefix filter of set-similarity joins:
+    with every set's words in one order, the `n - floor(overlap * n) + 1` first of each)."""
+
+    words: frozenset[str]
+    longest: frozenset[str]
+
+    def similar(self, other: Words, overlap: float) -> bool:
+        """Jaccard >= overlap. Sets of too different sizes (Jaccard is at most the ratio of
+        their sizes), or without a long word in common, are told apart without counting."""
+        a, b = self.words, other.words
+        if not a or not b:
+            return not a and not b
+        if min(len(a), len(b)) < overlap * max(len(a), len(b)):
+            return False
+        if self.longest.isdisjoint(other.longest):
+            return False
+        shared = len(a & b)
+        return shared >= overlap * (len(a) + len(b) - shared)
+
+
+# The same chunks come back question after question: their words are remembered.
 @lru_cache(maxsize=2048)
-def _words(text: str) -> frozenset[str]:
-    """The words of a chunk (the same chunks come back question after question)."""
-    return frozenset(_WORD.findall(text.lower()))
-
-
-def _similar(a: frozenset[str], b: frozenset[str], overlap: float) -> bool:
-    """Jaccard(a, b) >= overlap; sets of too different sizes are told apart without counting
-    (Jaccard is at most the ratio of their sizes)."""
-    if not a or not b:
-        return not a and not b
-    if min(len(a), len(b)) < overlap * max(len(a), len(b)):
-        return False
-    shared = len(a & b)
-    return shared >= overlap * (len(a) + len(b) - shared)
+def chunk_words(text: str, overlap: float) -> Words:
+    words = frozenset(_WORD.findall(text.lower()))
+    ordered = sorted(words, key=lambda word: (-len(word), word))
+    return Words(words, frozenset(ordered[: len(words) - math.floor(overlap * len(words)) + 1]))
 
 
 def _decay(chunk: RetrievedChunk, today: date, ranking: Ranking) -> float:
