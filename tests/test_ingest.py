@@ -41,6 +41,18 @@ def test_ingesting_the_same_file_twice_adds_nothing(
     assert fake_embedder.calls == calls
 
 
+def test_a_first_ingest_leaves_the_statistics_the_text_search_narrows_on(
+    fake_services: Services, tmp_path: Path
+) -> None:
+    source = str(write_jsonl(tmp_path / "news.jsonl", wikinews_rows(3)))
+    fake_services.ingestor.ingest_sources([source])
+
+    with fake_services.db.connection() as conn:
+        row = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'chunks'").fetchone()
+    assert row is not None
+    assert row[0] == fake_services.store.stats().chunks
+
+
 def test_a_changed_article_replaces_its_chunks(fake_services: Services, tmp_path: Path) -> None:
     rows = wikinews_rows(3)
     write_jsonl(tmp_path / "news.jsonl", rows)

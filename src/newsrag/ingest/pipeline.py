@@ -120,6 +120,8 @@ class Ingestor:
             report.add(self._ingest_group(group))
             if progress is not None:
                 progress(len(group))
+        if report.chunks:
+            self.store.analyze_if_new()
         return report
 
     def reindex(

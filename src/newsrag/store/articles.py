@@ -200,6 +200,16 @@ class ArticleStore:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def analyze_if_new(self) -> None:
+        """Gather the chunks' statistics when they have none yet: the full-text search narrows
+        on them in a large store (store/lexicon.py), and autovacuum gathers them only later."""
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'chunks'::regclass"
+            ).fetchone()
+            if row is not None and row[0] < 0:
+                conn.execute("ANALYZE chunks")
+
     def stats(self) -> StoreStats:
         with self.db.connection() as conn:
             row = conn.execute(
