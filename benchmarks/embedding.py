@@ -13,10 +13,10 @@ all sentences after a warm-up batch, so that other work on the machine counts le
 the cosine between each runtime's vector and the torch vector of the same sentence.
 
 The last line is `speedup <x> cosine_mean <c> cosine_min <m> agrees <0|1>` for the default
-runtime (as the
-settings choose it: `onnx` int8 unless NEWSRAG_EMBEDDING_PROVIDER / NEWSRAG_ONNX_PRECISION say
-otherwise) against torch, `agrees` 1 when its agreement meets its rule (fp32: mean >= 0.999,
-int8: mean >= 0.99); the line before names the fastest runtime whose agreement meets its rule.
+runtime (as the settings choose it: `onnx` int8 unless NEWSRAG_EMBEDDING_PROVIDER /
+NEWSRAG_ONNX_PRECISION say otherwise) against torch, `agrees` 1 when its agreement meets its
+rule (fp32: mean >= 0.999, int8: mean >= 0.99); the line before names the fastest runtime whose
+agreement meets its rule.
 The ONNX files are exported into NEWSRAG_DATA_DIR/onnx first, when they are not there yet.
 """
 

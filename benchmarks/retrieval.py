@@ -170,7 +170,7 @@ def measure(
         try:
             search = ChunkSearch(db)
             for filtered in (False, True):
-                filters = window if filtered else NO_FILTER
+                filters = _filters(filtered, window)
                 hybrid[filtered, exact] = timed(search, queries, filters, text=True)
                 dense[filtered, exact] = timed(search, queries, filters, text=False)
         finally:
@@ -253,8 +253,8 @@ def budget_sweep(store: Store, queries: list[Query]) -> list[Budgeted]:
     ]
 
 
-def _filters(filtered: bool) -> SearchFilters:
-    return WINDOW if filtered else NO_FILTER
+def _filters(filtered: bool, window: SearchFilters = WINDOW) -> SearchFilters:
+    return window if filtered else NO_FILTER
 
 
 def size_table(measures: list[Measure], corpus_chunks: int) -> list[str]:

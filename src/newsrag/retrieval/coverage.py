@@ -59,9 +59,8 @@ class Vocabulary:
     @classmethod
     def of(cls, *texts: str) -> Vocabulary:
         if len(texts) == 1:
-            return _vocabulary(texts[0])
-        words = frozenset(word for text in texts for word in _WORD.findall(text.lower()))
-        return cls(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
+            return _remembered(texts[0])
+        return _vocabulary(" ".join(texts))
 
     def __or__(self, other: Vocabulary) -> Vocabulary:
         return Vocabulary(self.words | other.words, self.stems | other.stems)
@@ -76,12 +75,15 @@ class Vocabulary:
         )
 
 
-# The sentences and titles of the evidence are weighed again by each check and for each
-# question on the same story: the last few thousand vocabularies are remembered.
-@lru_cache(maxsize=4096)
 def _vocabulary(text: str) -> Vocabulary:
     words = frozenset(_WORD.findall(text.lower()))
     return Vocabulary(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
+
+
+# The sentences and titles of the evidence are weighed again by each check and for each
+# question on the same story: the last few thousand single-text vocabularies are remembered
+# (whole evidence, read once per question, is not).
+_remembered = lru_cache(maxsize=4096)(_vocabulary)
 
 
 @dataclass(frozen=True)
