@@ -87,6 +87,13 @@ def test_coverage_before_a_vote_does_not_report_who_won_it() -> None:
     assert unreported_outcome(question, [evidence(GROOM_TITLE, GROOM)])
 
 
+def test_first_elected_reports_an_election_won() -> None:
+    question = "When was Elijah Cummings elected to Congress?"
+    text = "Elijah Eugene Cummings was first elected to Congress in 1996."
+
+    assert not unreported_outcome(question, [evidence("Elijah Cummings dies at 68", text)])
+
+
 def test_a_sentence_stating_the_winner_reports_the_result() -> None:
     question = "Who won the Groom by-election in November 2020?"
     text = GROOM + " On Saturday, Garth Hamilton of the Liberal National Party won the Groom seat."

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import Vocabulary
+from newsrag.retrieval.coverage import Vocabulary, specific_terms
 from newsrag.retrieval.select import whole_articles
 
 PHYSICS_TITLE = "Swedish academy announces 2019 Nobel Prize winners in physics"
@@ -76,6 +76,26 @@ def test_country_and_people_names_match_each_other_but_not_a_neighbour() -> None
 
     assert french.holds("france")
     assert not english.holds("scotland")
+
+
+def test_an_american_is_held_by_an_article_saying_us() -> None:
+    assert Vocabulary.of("US professional wrestler Jon Huber dies aged 41").holds("american")
+
+
+def test_a_plural_name_is_held_by_its_singular() -> None:
+    article = Vocabulary.of("Apple unveils new Intel-based Mac")
+
+    assert article.holds("macs")
+    assert not article.holds("class")
+
+
+def test_only_the_capitalised_parts_of_a_hyphenated_name_are_names() -> None:
+    assert specific_terms("When did Apple unveil its first Intel-based Macs?") == [
+        "apple",
+        "intel",
+        "macs",
+    ]
+    assert specific_terms("Who owns the Coca-Cola brand?") == ["coca", "cola"]
 
 
 def test_a_sentence_holding_the_kind_of_thing_asked_for_is_typed() -> None:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from newsrag.generation.citations import cited_before
 from newsrag.models import Message, RetrievedChunk, Source
-from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks
+from newsrag.retrieval import Evidence
+from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks, unsaid
 from newsrag.retrieval.search import Retriever, SearchRequest
 
 NOW = datetime(2020, 8, 30, tzinfo=UTC)
@@ -99,6 +100,29 @@ def test_what_happened_next_is_the_first_later_article_on_the_story() -> None:
     )
 
     assert articles(chunks)[:2] == [4, 1]
+
+
+NAVALNY = (
+    "Alexei Navalny was airlifted from Omsk to Berlin in August. "
+    "Germany said tests showed he had been poisoned with Novichok."
+)
+SAID = "Today, Alexei Navalny was airlifted from Omsk to Berlin in August, Germany. [1]"
+
+
+def test_what_happened_next_is_answered_without_what_was_already_said() -> None:
+    story = [Evidence(1, replace(chunk(1, 0.6), text=NAVALNY))]
+
+    fresh = unsaid("What happened next?", story, [SAID])
+
+    assert [item.chunk.text for item in fresh] == [
+        "Germany said tests showed he had been poisoned with Novichok."
+    ]
+
+
+def test_another_follow_up_may_repeat_what_was_said() -> None:
+    story = [Evidence(1, replace(chunk(1, 0.6), text=NAVALNY))]
+
+    assert unsaid("Where was he taken?", story, [SAID]) == story
 
 
 def test_the_sources_an_answer_cited_are_read_from_the_history() -> None:

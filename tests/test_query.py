@@ -37,6 +37,17 @@ def test_without_history_the_message_is_the_query() -> None:
     assert standalone_query("And who replaced him?", []) == "And who replaced him?"
 
 
+def test_the_result_an_earlier_question_asked_for_is_not_carried_over() -> None:
+    history = [
+        Message("user", "Who won the 2004 Nobel Peace Prize?", NOW),
+        Message("assistant", "Wangari Maathai of Kenya won the prize [1].", NOW),
+    ]
+    query = standalone_query("What organisation did she found?", history)
+
+    assert "Nobel" in query
+    assert "won" not in query.split()
+
+
 def test_only_the_user_s_questions_are_carried_over() -> None:
     query = standalone_query("Why?", HISTORY)
     assert "Muilenburg" not in query

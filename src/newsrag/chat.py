@@ -25,7 +25,7 @@ from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks
+from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks, unsaid
 from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
@@ -217,6 +217,7 @@ class ChatService:
         )
         if recent:
             sources, evidence = newest_first(sources, evidence)
+        evidence = unsaid(query, evidence, [m.content for m in history if m.role == "assistant"])
         return Retrieval(query, list(sources), list(evidence), covered, window, signals)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:

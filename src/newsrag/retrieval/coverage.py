@@ -19,20 +19,25 @@ from newsrag.text import ANAPHORIC, CLAUSE_END, STOPWORDS, YEAR, keywords, split
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
+_PART = re.compile(r"[A-Za-z0-9]+")
 MIN_LENGTH = 3
 STEM = 5
 
 
 def specific_terms(question: str) -> list[str]:
     """The question's names, acronyms and numbers (capitalised words after the first, words
-    with digits), lower-cased; a hyphenated or dotted name is split into its parts."""
+    with digits), lower-cased; a hyphenated or dotted name is split into its parts, of which
+    only the capitalised ones and those with digits count ("Intel-based" names Intel)."""
     found: list[str] = []
     for index, token in enumerate(_TOKEN.findall(question)):
         token = re.sub(r"['’]s$", "", token.strip(".'’-"))
         named = index > 0 and token[:1].isupper()
         if not (named or any(c.isdigit() for c in token)):
             continue
-        for part in _WORD.findall(token.lower()):
+        for part in _PART.findall(token):
+            if not (part[:1].isupper() or any(c.isdigit() for c in part)):
+                continue
+            part = part.lower()
             if len(part) >= MIN_LENGTH and part not in STOPWORDS and part not in found:
                 found.append(part)
     return found
@@ -68,11 +73,20 @@ class Vocabulary:
     def holds(self, term: str) -> bool:
         """Whether the term is one of the words, or a word starts with its first STEM letters
         ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
-        the words another ("Britain's" and "British", "French" and "France")."""
+        the words another ("Britain's" and "British", "French" and "France"), or the term is a
+        plural whose singular is one of the words ("Macs" and "Mac")."""
         return any(
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
-            for word in (term, *NATIONS.get(term, ()))
+            for word in (term, *NATIONS.get(term, ()), *_singular(term))
         )
+
+
+def _singular(term: str) -> tuple[str, ...]:
+    return (
+        (term[:-1],)
+        if len(term) > MIN_LENGTH and term.endswith("s") and not term.endswith("ss")
+        else ()
+    )
 
 
 def _vocabulary(text: str) -> Vocabulary:
@@ -102,7 +116,7 @@ OUTCOMES = (
         re.compile(
             r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|champions?|"
             r"lost|loses|losing|"
-            r"(was|were|been|is|are|be|got|get) (re-?)?elected|re-elected|secured|captured|"
+            r"(was|were|been|is|are|be|got|get) (\w+ )?(re-?)?elected|re-elected|secured|captured|"
             r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
             re.IGNORECASE,
         ),

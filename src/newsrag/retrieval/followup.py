@@ -22,8 +22,11 @@ from newsrag.retrieval.coverage import unreported_outcome
 from newsrag.retrieval.query import is_follow_up
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import Evidence
+from newsrag.text import split_sentences
 
 FOLLOW_UP_MARGIN = 0.1
+SAID_WORDS = 8
+_WORD = re.compile(r"[a-z0-9]+")
 _NEXT = re.compile(
     r"\b(what happened next|what happened after(?:wards| that)?|what came next|what followed|"
     r"after that|since then|afterwards)\b",
@@ -111,3 +114,27 @@ def outcome_chunks(
 
 def _evidence(chunks: Sequence[RetrievedChunk]) -> list[Evidence]:
     return [Evidence(1, chunk) for chunk in chunks]
+
+
+def unsaid(question: str, evidence: Sequence[Evidence], said: Sequence[str]) -> list[Evidence]:
+    """For "what happened next?", the evidence without the sentences the conversation's
+    answers (`said`) already gave: what is new, not the story's recap. A sentence counts as
+    given when its first SAID_WORDS words are in an answer; when nothing else is left, or for
+    another question, the evidence is kept whole."""
+    given = f" {' '.join(_words(text) for text in said)} "
+    if not asks_what_next(question) or not given.strip():
+        return list(evidence)
+    fresh = []
+    for item in evidence:
+        kept = [
+            sentence
+            for sentence in split_sentences(item.chunk.text)
+            if f" {_words(sentence, SAID_WORDS)} " not in given
+        ]
+        if kept:
+            fresh.append(Evidence(item.n, replace(item.chunk, text=" ".join(kept))))
+    return fresh or list(evidence)
+
+
+def _words(text: str, limit: int | None = None) -> str:
+    return " ".join(_WORD.findall(text.lower())[:limit])

@@ -28,7 +28,7 @@ rwanda rwandan | samoa samoan | saudi arabia arabian | serbia serbian serb | sin
 singaporean | slovakia slovak | slovenia slovenian | somalia somali | spain spanish spaniard |
 sudan sudanese | sweden swedish swede | switzerland swiss | syria syrian | taiwan taiwanese |
 thailand thai | tonga tongan | tunisia tunisian | turkey turkish turk | uganda ugandan |
-ukraine ukrainian | america american usa | venezuela venezuelan |
+ukraine ukrainian | america american usa us | venezuela venezuelan |
 vietnam vietnamese | yemen yemeni | zimbabwe zimbabwean
 """
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from newsrag.models import Message
+from newsrag.retrieval.coverage import OUTCOMES
 from newsrag.text import keywords
 
 _REFERS_BACK = re.compile(
@@ -37,13 +38,18 @@ def is_follow_up(message: str) -> bool:
 def standalone_query(message: str, history: Sequence[Message]) -> str:
     """The query to search with: the message, its "he" or "she" replaced by the person the
     last turn was about, plus the last question's key terms when the message is a follow-up to
-    it."""
+    it, but not the result it asked for ("won"): "What organisation did she found?" does not
+    ask who won."""
     previous = next((m.content for m in reversed(history) if m.role == "user"), None)
     if previous is None or not is_follow_up(message):
         return message
     message = resolve_people(message, history)
     own = keywords(message)
-    carried = [word for word in _ordered_keywords(previous) if not keywords(word) <= own]
+    carried = [
+        word
+        for word in _ordered_keywords(previous)
+        if not keywords(word) <= own and not any(o.asked.fullmatch(word) for o in OUTCOMES)
+    ]
     return f"{message} {' '.join(carried)}" if carried else message
 
 
