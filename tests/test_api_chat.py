@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -164,3 +165,47 @@ def test_a_self_contained_question_is_searched_as_asked(client: TestClient) -> N
     body = chat(client, session, FIREFOX_QUESTION)
 
     assert body["retrievalQuery"] == FIREFOX_QUESTION
+
+
+def asked_after(client: TestClient, first: str, message: str) -> dict[str, Any]:
+    """The API's answer to `message` asked in a new session after `first`."""
+    session = new_id()
+    chat(client, session, first)
+    return chat(client, session, message)
+
+
+def test_a_follow_up_is_not_held_to_the_time_the_earlier_question_named(
+    client: TestClient,
+) -> None:
+    body = asked_after(
+        client,
+        "How many jobs did Ford say it would cut in January 2006?",
+        "And what did Ford announce in August that year?",
+    )
+
+    titles = [source["title"] for source in body["sources"]]
+    assert "Ford announces deep production cuts in response to growing losses" in titles
+
+
+def test_a_question_naming_nothing_is_a_follow_up_when_it_is_about_the_story(
+    client: TestClient,
+) -> None:
+    body = asked_after(
+        client, "When did Kmart agree to buy Sears?", "who was going to run the merged company?"
+    )
+
+    assert "Kmart" in body["retrievalQuery"]
+    assert body["sources"][0]["title"] == "Kmart to buy Sears for US$11 billion"
+
+
+def test_a_question_naming_nothing_on_another_story_is_searched_as_asked(
+    client: TestClient,
+) -> None:
+    question = "why were four basketball players suspended after a brawl?"
+
+    body = asked_after(
+        client, "What did the Mozilla Foundation release in November 2004?", question
+    )
+
+    assert body["retrievalQuery"] == question
+    assert body["sources"][0]["title"] == "Four NBA players suspended indefinitely for brawl"

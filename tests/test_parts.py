@@ -16,6 +16,7 @@ from newsrag.retrieval.parts import (
     with_parts,
 )
 from newsrag.retrieval.search import Retriever, SearchRequest
+from newsrag.retrieval.select import select_sources
 
 
 def chunk(article: int, text: str = "", title: str = "", score: float = 0.6) -> RetrievedChunk:
@@ -96,9 +97,23 @@ def test_two_questions_in_one_are_split_and_the_second_gets_the_first_ones_names
     assert {part.kind for part in parts} == {"clauses"}
 
 
+def test_a_comparison_with_versus_is_a_choice_between_its_two_sides() -> None:
+    parts = question_parts(
+        "How many people died in the Delhi hotel fire versus the Chittagong slum fire?"
+    )
+
+    assert parts == [
+        Part("How many people died in the Delhi hotel fire", "the Delhi hotel fire", "choice"),
+        Part(
+            "How many people died in the Chittagong slum fire", "the Chittagong slum fire", "choice"
+        ),
+    ]
+
+
 def test_one_question_has_no_parts() -> None:
     assert question_parts("Who won the 2019 Nobel Prize in Physics?") == []
     assert question_parts("Did the measles outbreak in Samoa end, or not?") == []
+    assert question_parts("Who won the match against the Lakers?") == []
 
 
 def test_the_best_article_of_each_part_follows_the_first_article() -> None:
@@ -108,6 +123,17 @@ def test_the_best_article_of_each_part_follows_the_first_article() -> None:
     ordered = [c.article_id for c in with_parts(found, each)]
 
     assert ordered == [1, 9, 2, 3, 4]
+
+
+def test_each_part_s_best_article_is_a_source_however_it_scores_on_the_whole_question() -> None:
+    found = [chunk(1, score=0.8), chunk(9, score=0.3), chunk(2, score=0.4)]
+
+    sources, _ = select_sources(found, 5, min_ratio=0.7, kept={9})
+
+    assert [source.url for source in sources] == [
+        "https://example.org/1",
+        "https://example.org/9",
+    ]
 
 
 class Recording(Retriever):

@@ -6,6 +6,7 @@ from newsrag.models import Message
 from newsrag.retrieval.query import (
     is_follow_up,
     people,
+    refers_back,
     resolve_people,
     standalone_query,
     subject_person,
@@ -60,11 +61,19 @@ def test_only_the_user_s_questions_are_carried_over() -> None:
         ("And who replaced him?", True),
         ("What about them?", True),
         ("Why?", True),
-        ("How did the stock market react to the coronavirus pandemic?", False),
+        ("How did the stock market react to the Covid pandemic?", False),
+        ("Who was going to run the merged company?", True),
     ],
 )
 def test_follow_ups_are_recognised(message: str, expected: bool) -> None:
     assert is_follow_up(message) is expected
+
+
+def test_a_question_naming_nothing_leans_on_the_conversation_without_referring_back() -> None:
+    message = "How did the stock market react to the coronavirus pandemic?"
+
+    assert is_follow_up(message)
+    assert not refers_back(message)
 
 
 def turn(question: str, answer: str) -> list[Message]:

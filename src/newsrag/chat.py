@@ -25,7 +25,12 @@ from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks, unsaid
+from newsrag.retrieval.followup import (
+    follow_up_chunks,
+    new_topic,
+    outcome_chunks,
+    unsaid,
+)
 from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
@@ -163,9 +168,11 @@ class ChatService:
         """Search the news for the question and pick the sources to answer from.
 
         A follow-up is searched as the generator rewrites it with the conversation `history`,
-        and the articles the previous answer cited are among its candidates (`follow_up_chunks`).
-        The time the question names ("in March 2020", "latest") narrows or orders the search,
-        relative to `as_of` (NEWSRAG_AS_OF, else today). A two-part question ("Which was
+        and the articles the previous answer cited are among its candidates (`follow_up_chunks`);
+        a message that names nothing but finds another story far better by itself is a new
+        question (`new_topic`). The time the message itself names ("in March 2020", "latest";
+        not the earlier question's, as a follow-up may ask what came later) narrows or orders
+        the search, relative to `as_of` (NEWSRAG_AS_OF, else today). A two-part question ("Which was
         larger, A or B?") is also searched part by part, each in the time it names, and each
         part's best article is kept (`retrieval/parts.py`); a question about a result that
         nothing found reports is searched in the later articles on the story
@@ -180,7 +187,13 @@ class ChatService:
         with timing.timed("generation"):
             query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
-        window = parse_time(query, today) if self.time_awareness else None
+        asked = SearchRequest(question, self.candidates, filters or SearchFilters(), as_of=today)
+        with timing.timed("retrieval"):
+            if query != question and new_topic(
+                self.retriever, asked, question, cited_before(history)
+            ):
+                query, history = question, ()
+        window = parse_time(question, today) if self.time_awareness else None
         recent = window is not None and window.recent
         parts = [] if recent else question_parts(query)
         wanted = filters or SearchFilters()
@@ -203,6 +216,7 @@ class ChatService:
                 self.top_k,
                 per_article=self.chunks_per_article,
                 min_ratio=0.0 if recent else self.min_source_ratio,
+                kept={found[0].article_id for found in each if found},
             )
             if self.read_articles and not recent:
                 read = sources[: self.read_articles + len(parts)]

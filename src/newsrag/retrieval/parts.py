@@ -1,7 +1,8 @@
 """Two-part questions, searched and answered part by part so that the answer's sources hold an
 article for each part and the answer a sentence for each.
 
-Three forms are told apart by their words: a choice ("Which was larger, A or B?"), a span
+Three forms are told apart by their words: a choice ("Which was larger, A or B?", "How
+many died in A versus B?"), a span
 ("How long was it between A and B?") and two questions in one ("Where was A taken, and what did
 B say?"). The second of two questions in one ("and what poison was used?"), and a part that
 refers back ("its first delivery"), carries the other part's names, but not its time.
@@ -35,6 +36,12 @@ _AFTER = re.compile(
     r"(?P<a>.+)\s+(?:did|was|were|had|would)\s+(?P<b>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
+_VERSUS = re.compile(
+    r"^(?P<head>.*)\b(?P<a>(?:the|a|an)\s[^,;?]+?),?\s+"
+    r"(?:vs\.?|versus|compared (?:to|with))\s+"
+    r"(?P<b>(?:the|a|an)\s(?:(?!\s[\u2014\u2013-]\s)[^?])+?)\s*\??$",  # B ends the question
+    re.IGNORECASE,
+)
 _BACK = re.compile(
     r"(?:its|it|their|they|he|she|him|his|her|the same|that|this|(?:the \w+ )?one)\b", re.IGNORECASE
 )
@@ -63,6 +70,7 @@ def question_parts(question: str) -> list[Part]:
         (_CHOICE, "choice"),
         (_BETWEEN, "span"),
         (_AFTER, "span"),
+        (_VERSUS, "choice"),
     )
     for form, kind in forms:
         found = form.match(question)

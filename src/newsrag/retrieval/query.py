@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 
 from newsrag.models import Message
-from newsrag.retrieval.coverage import OUTCOMES
-from newsrag.text import keywords
+from newsrag.retrieval.coverage import OUTCOMES, specific_terms
+from newsrag.retrieval.timeparse import RECENT
+from newsrag.text import YEAR, keywords
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|its|they|them|their|him|his|her|hers|this|that|these|those|there|then|"
@@ -28,11 +29,25 @@ SELF_CONTAINED = 3
 
 
 def is_follow_up(message: str) -> bool:
+    """Whether the message leans on the conversation: by its words (`refers_back`), or by
+    naming nothing and no time ("Who was going to run the merged company?";
+    `followup.new_topic` tells such a message apart from a new question)."""
+    return refers_back(message) or names_nothing(message)
+
+
+def refers_back(message: str) -> bool:
+    """Whether the message refers back (he, that...), continues ("and", "what about"...) or
+    says almost nothing by itself."""
     return bool(
         _REFERS_BACK.search(message)
         or _CONTINUES.match(message)
         or len(keywords(message)) < SELF_CONTAINED
     )
+
+
+def names_nothing(message: str) -> bool:
+    """Whether the message names no one, no number, no time and asks for no latest news."""
+    return not (specific_terms(message) or YEAR.search(message) or RECENT.search(message))
 
 
 def standalone_query(message: str, history: Sequence[Message]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from newsrag.models import RetrievedChunk, Source
@@ -17,16 +17,21 @@ class Evidence:
 
 
 def select_sources(
-    chunks: Sequence[RetrievedChunk], top_k: int, per_article: int = 2, min_ratio: float = 0.0
+    chunks: Sequence[RetrievedChunk],
+    top_k: int,
+    per_article: int = 2,
+    min_ratio: float = 0.0,
+    kept: Collection[int] = (),
 ) -> tuple[list[Source], list[Evidence]]:
     """The `top_k` best articles as numbered sources, with up to `per_article` chunks each.
 
     Chunks scoring below `min_ratio` times the best score are left out, so that an
-    answer does not list articles that merely happened to be nearest.
+    answer does not list articles that merely happened to be nearest, except those of the
+    articles `kept` (each part's best article of a two-part question).
     """
     if chunks and min_ratio > 0:
         floor = max(chunk.score for chunk in chunks) * min_ratio
-        chunks = [chunk for chunk in chunks if chunk.score >= floor]
+        chunks = [c for c in chunks if c.score >= floor or c.article_id in kept]
     numbers: dict[int, int] = {}
     sources: list[Source] = []
     evidence: list[Evidence] = []

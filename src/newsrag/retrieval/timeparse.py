@@ -27,7 +27,7 @@ _DATE_FORMS = [
     rf"{_YEAR}",  # 2019
 ]
 _PREPOSITION = r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of|for)\s+(?:the\s+)?"
-_RECENT = re.compile(
+RECENT = re.compile(
     r"\b(latest|recent|recently|newest|most recent|lately|current|currently|breaking|"
     r"new developments?|right now|these days|up to date|what(?:'s| is) new|anything new|"
     r"what(?:'s| is| are) happening|what(?:'s| is) going on|"
@@ -48,7 +48,7 @@ _PAST_N = re.compile(
 def parse_time(question: str, as_of: date) -> TimeWindow | None:
     """The time window the question names, or None when it names none."""
     found = _explicit(question) or _relative(question, as_of)
-    recent = bool(_RECENT.search(question))
+    recent = bool(RECENT.search(question))
     if found is None:
         return TimeWindow(None, None, True, "latest", as_of) if recent else None
     start, end, label = found
