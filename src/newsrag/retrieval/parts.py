@@ -1,11 +1,11 @@
 """Two-part questions, searched and answered part by part so that the answer's sources hold an
 article for each part and the answer a sentence for each.
 
-Three forms are told apart by their words: a choice ("Which was larger, A or B?", "How
-many died in A versus B?"), a span
-("How long was it between A and B?") and two questions in one ("Where was A taken, and what did
-B say?"). The second of two questions in one ("and what poison was used?"), and a part that
-refers back ("its first delivery"), carries the other part's names, but not its time.
+Three forms are told apart by their words: a choice ("Which was larger, A or B?", "How many
+died in A versus B?"), a span ("How long was it between A and B?") and two questions in one
+("Where was A taken, and what did B say?"). The second of two questions in one ("and what
+poison was used?"), and a part that refers back ("its first delivery"), carries the other part's
+names, but not its time.
 """
 
 from __future__ import annotations
