@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import psycopg
@@ -69,6 +69,12 @@ class Corpus:
     articles: list[Article]
     chunks: list[tuple[int, int, str]]
     vectors: NDArray[np.float32]
+
+
+class VectorIndex(Protocol):
+    """An index on the chunks' vectors: the statement that builds it."""
+
+    def sql(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ class Store:
         ).fetchall()
         return [bytes(row[0]) for row in rows]
 
-    def grow(self, target: int, index: Index) -> Load:
+    def grow(self, target: int, index: VectorIndex) -> Load:
         """Add replicas until the store holds `target` chunks, then (re)build the indexes."""
         with self.connect() as conn:
             conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw_idx, chunks_tsv_idx")
@@ -175,8 +181,8 @@ class Store:
             conn.execute("VACUUM ANALYZE articles, chunks")
         return Load(added, copy_seconds, gin_seconds, hnsw_seconds)
 
-    def build(self, conn: psycopg.Connection[Any], index: Index) -> float:
-        """Build the HNSW index (dropping any other); returns the seconds it took."""
+    def build(self, conn: psycopg.Connection[Any], index: VectorIndex) -> float:
+        """Build the vector index (dropping any other); returns the seconds it took."""
         conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw_idx")
         started = time.perf_counter()
         conn.execute(index.sql())
