@@ -188,6 +188,16 @@ def test_all_gold_in_sources_counts_answers_listing_every_gold_article() -> None
     assert summarise([both, one])["all_gold_in_sources"] == pytest.approx(1 / 2)
 
 
+def test_gold_in_the_first_sources_counts_a_gold_article_among_the_answer_s_first_k() -> None:
+    third = replace(outcome("third", ("a",), ["a"]), sources=["x", "y", "a"])
+    fourth = replace(outcome("fourth", ("a",), ["a"]), sources=["x", "y", "z", "a"])
+
+    summary = summarise([third, fourth])
+
+    assert summary["gold_in_sources@3"] == pytest.approx(1 / 2)
+    assert summary["gold_in_sources@4"] == pytest.approx(1.0)
+
+
 def test_by_type_summarises_each_question_type_apart() -> None:
     summaries = by_type(OUTCOMES)
 

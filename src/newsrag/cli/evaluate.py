@@ -36,6 +36,8 @@ COLUMNS = [
     ("refusal_rate", "refusals (unanswerable)"),
     ("false_refusal_rate", "false refusals"),
     ("all_gold_in_sources", "all gold in sources"),
+    ("gold_in_sources@3", "gold in first 3 sources"),
+    ("gold_in_sources@4", "gold in first 4 sources"),
     ("retrieval_p50_ms", "retrieval p50 ms"),
 ]
 

@@ -14,6 +14,9 @@ from newsrag.evaluation.questions import Question
 from newsrag.models import Message
 
 HITS_AT = (1, 3, 4, 10)
+# A gold article among the answer's first 3 sources (the newest story for "latest X") or first 4
+# (the story's article for a follow-up), as issue 16 counts them.
+SOURCES_AT = (3, 4)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ def conversation(chat: ChatService, question: Question) -> list[Message]:
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     """Hits@1/4/10, MRR@10 and MAP@10 over answerable questions; accuracy over all; accuracy
     on answerable ones; refusals of unanswerable ones and false refusals of answerable ones;
-    the share of answerable ones whose every gold article is among the answer's sources;
+    the share of answerable ones whose every gold article is among the answer's sources, and
+    whose answer lists a gold article among its first 3 and 4 sources;
     retrieval latency p50/p95 in ms."""
     answerable = [o for o in outcomes if o.question.answerable]
     unanswerable = [o for o in outcomes if not o.question.answerable]
@@ -97,6 +101,10 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     summary["all_gold_in_sources"] = _mean(
         float(set(o.question.gold_ids) <= set(o.sources)) for o in answerable
     )
+    for k in SOURCES_AT:
+        summary[f"gold_in_sources@{k}"] = _mean(
+            hits(o.sources, o.question.gold_ids, k) for o in answerable
+        )
     latencies = sorted(o.retrieval_seconds * 1000 for o in outcomes)
     summary["retrieval_p50_ms"] = statistics.median(latencies) if latencies else 0.0
     summary["retrieval_p95_ms"] = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
