@@ -187,16 +187,15 @@ class ChatService:
         with timing.timed("generation"):
             query = (drafting or self.fallback.drafting()).standalone(question, history)
         today = as_of or self.as_of or utcnow().date()
-        asked = SearchRequest(question, self.candidates, filters or SearchFilters(), as_of=today)
+        wanted = filters or SearchFilters()
+        before = cited_before(history)
+        asked = SearchRequest(question, self.candidates, wanted, as_of=today)
         with timing.timed("retrieval"):
-            if query != question and new_topic(
-                self.retriever, asked, question, cited_before(history)
-            ):
-                query, history = question, ()
+            if query != question and new_topic(self.retriever, asked, before):
+                query, history, before = question, (), []
         window = parse_time(question, today) if self.time_awareness else None
         recent = window is not None and window.recent
         parts = [] if recent else question_parts(query)
-        wanted = filters or SearchFilters()
         if window is not None and not parts:  # each part is searched in the time it names
             end = window.end + reporting_lag(window) if window.end else None
             wanted = wanted.within(window.start, end)
@@ -208,7 +207,6 @@ class ChatService:
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if parts:
                 chunks = with_parts(chunks, each)
-            before = cited_before(history)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
             chunks = outcome_chunks(self.retriever, request, chunks)
             sources, evidence = select_sources(

@@ -69,8 +69,9 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 
 def keywords(text: str) -> set[str]:
     """Lower-cased content words, crudely singularised."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+    return {singular(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
 
 
-def _stem(word: str) -> str:
+def singular(word: str) -> str:
+    """The word without a plural "s" ("Macs" -> "Mac"; "boss" stays), crudely."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word

@@ -15,7 +15,15 @@ from functools import lru_cache
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import ANAPHORIC, CLAUSE_END, STOPWORDS, YEAR, keywords, split_sentences
+from newsrag.text import (
+    ANAPHORIC,
+    CLAUSE_END,
+    STOPWORDS,
+    YEAR,
+    keywords,
+    singular,
+    split_sentences,
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -77,16 +85,8 @@ class Vocabulary:
         plural whose singular is one of the words ("Macs" and "Mac")."""
         return any(
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
-            for word in (term, *NATIONS.get(term, ()), *_singular(term))
+            for word in (term, *NATIONS.get(term, ()), singular(term))
         )
-
-
-def _singular(term: str) -> tuple[str, ...]:
-    return (
-        (term[:-1],)
-        if len(term) > MIN_LENGTH and term.endswith("s") and not term.endswith("ss")
-        else ()
-    )
 
 
 def _vocabulary(text: str) -> Vocabulary:

@@ -67,16 +67,15 @@ def follow_up_chunks(
     return _first(found, own) if follow_up else found
 
 
-def new_topic(
-    retriever: Retriever, request: SearchRequest, message: str, before: Sequence[Source]
-) -> bool:
-    """Whether a message that leans on the conversation only by naming nothing ("how many
-    died in the hotel fire in new delhi?") starts a new topic: searched as asked, its best
-    article is one the previous answer did not cite, and the cited ones match it less well by
-    more than NEW_TOPIC_MARGIN."""
+def new_topic(retriever: Retriever, asked: SearchRequest, before: Sequence[Source]) -> bool:
+    """Whether a message (`asked.query`, searched as asked) that leans on the conversation only
+    by naming nothing ("how many died in the hotel fire in new delhi?") starts a new topic:
+    its best article is one the previous answer (`before`) did not cite, and the cited ones
+    match it less well by more than NEW_TOPIC_MARGIN."""
+    message = asked.query
     if not before or not names_nothing(message) or refers_back(message):
         return False
-    found = retriever.search(replace(request, query=message))
+    found = retriever.search(asked)
     if not found or found[0].url in {source.url for source in before}:
         return False
     own = retriever.article_chunks([source.url for source in before], message)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from newsrag.models import Message
 from newsrag.retrieval.coverage import OUTCOMES, specific_terms
 from newsrag.retrieval.timeparse import RECENT
-from newsrag.text import YEAR, keywords
+from newsrag.text import keywords
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|its|they|them|their|him|his|her|hers|this|that|these|those|there|then|"
@@ -46,8 +46,9 @@ def refers_back(message: str) -> bool:
 
 
 def names_nothing(message: str) -> bool:
-    """Whether the message names no one, no number, no time and asks for no latest news."""
-    return not (specific_terms(message) or YEAR.search(message) or RECENT.search(message))
+    """Whether the message names no one, no number (a year is one) and asks for no latest
+    news."""
+    return not (specific_terms(message) or RECENT.search(message))
 
 
 def standalone_query(message: str, history: Sequence[Message]) -> str:
