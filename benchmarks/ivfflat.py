@@ -1,65 +1,133 @@
-"""An IVFFlat index instead of HNSW for the dense search: recall@10 and latency on the store of
-benchmarks/retrieval.py (the real Wikinews chunks alone, and replicated to 1M chunks).
+"""newsrag's IVFFlat vector index (NEWSRAG_VECTOR_INDEX=ivfflat) on the store of
+benchmarks/retrieval.py: build time, recall@10 and latency, by probes.
 
     .venv/bin/python benchmarks/ivfflat.py [--sizes real,1000000] [--probes 5,10,20,40]
 
-At each size the index is built with `lists` = max(10, chunks // 1000) (pgvector's advice up to
-1M rows) and newsrag's own `ChunkSearch` is run with `ivfflat.probes` set for the connection
-(and pgvector 0.8's iterative scan, relaxed order, for the 1-year window), on the dev set's
-questions: the dense part alone (recall@10 against the exact scan, also counted by real chunk)
-and the hybrid search (p50/p95). The exact scan's dense p50 is the baseline of the same run.
-newsrag itself builds HNSW (store/migrations); this measures the alternative only.
+At each size the index is built as newsrag builds it (`VectorIndexes.build`: CREATE INDEX
+CONCURRENTLY, lists = chunks / 1000, at least 10) and newsrag's own `ChunkSearch` is run with
+`VectorScan(probes=...)` on the dev set's questions: the dense part alone (recall@10 against the
+exact scan of the same run, also counted by real chunk, without and with a 1-year window) and
+the hybrid search (p50/p95). benchmarks/retrieval.py calls `measure` at its largest size with
+the default probes, so that `make bench` reports both indexes on one store.
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
-from retrieval import (
+from retrieval_data import Store, read_corpus
+from retrieval_timing import (
+    BOTH,
     QUESTIONS,
     REAL_WINDOW,
     WINDOW,
     Query,
     Timing,
-    _filters,
+    filters_for,
     pool,
     recall,
     timed,
 )
-from retrieval_data import Store, read_corpus
 
 from newsrag.config import Settings
 from newsrag.embeddings import create_embedder
 from newsrag.models import SearchFilters
-from newsrag.store import ChunkSearch, Database
-
-MAX_PROBES = 400
+from newsrag.store import ChunkSearch, Database, VectorIndexes, VectorScan
 
 
 @dataclass(frozen=True)
-class Ivf:
-    """The IVFFlat index, under the name the store drops and rebuilds."""
+class Probed:
+    """One size and probes: the build, the dense part's recall and the hybrid search's times,
+    without and with the window (`filtered`)."""
 
+    size: int
     lists: int
+    build_seconds: float
+    probes: int
+    recall: dict[bool, float]
+    by_real: float
+    dense: dict[bool, Timing]
+    exact: dict[bool, Timing]
+    hybrid: dict[bool, Timing]
 
-    def sql(self) -> str:
-        return (
-            "CREATE INDEX chunks_embedding_hnsw_idx ON chunks USING ivfflat "
-            f"(embedding vector_cosine_ops) WITH (lists = {self.lists})"
+
+def exact_dense(store: Store, queries: list[Query], window: SearchFilters) -> dict[bool, Timing]:
+    """The dense part by an exact scan (index scans off), without and with the window."""
+    db = pool(store, queries, exact=True)
+    try:
+        return {f: timed(ChunkSearch(db), queries, filters_for(f, window), False) for f in BOTH}
+    finally:
+        db.close()
+
+
+def measure(
+    store: Store,
+    queries: list[Query],
+    exact: dict[bool, Timing],
+    window: SearchFilters,
+    probes: Sequence[int],
+    real: int,
+) -> list[Probed]:
+    """Build newsrag's IVFFlat index on the store as it is, then search it at each of `probes`;
+    `exact` is the dense part's exact scan on the same store."""
+    owner = Database(store.server.uri, embedded=False, max_size=1)
+    try:
+        started = time.perf_counter()
+        built = VectorIndexes(owner, "ivfflat").build()
+        seconds = time.perf_counter() - started
+    finally:
+        owner.close()
+    assert built is not None and built.lists is not None and built.trained_on is not None
+    with store.connect() as conn:
+        conn.execute("ANALYZE chunks")
+    db = pool(store, queries)
+    try:
+        rows = []
+        for count in probes:
+            search = ChunkSearch(db, VectorScan(probes=count))
+            dense = {f: timed(search, queries, filters_for(f, window), False) for f in BOTH}
+            hybrid = {f: timed(search, queries, filters_for(f, window), True) for f in BOTH}
+            found = {f: recall(dense[f], exact[f]) for f in BOTH}
+            by_real = recall(dense[False], exact[False], lambda chunk_id: (chunk_id - 1) % real)
+            rows.append(
+                Probed(
+                    built.trained_on,
+                    built.lists,
+                    seconds,
+                    count,
+                    found,
+                    by_real,
+                    dense,
+                    exact,
+                    hybrid,
+                )
+            )
+    finally:
+        db.close()
+    return rows
+
+
+def table(rows: Sequence[Probed]) -> list[str]:
+    lines = [
+        "| chunks | lists | build s | probes | recall@10 (by real chunk) | filtered recall@10 "
+        "| dense p50 ms (exact) | hybrid p50/p95 ms | filtered hybrid p50/p95 ms |",
+        "|---:|---:|---:|---:|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.size:,} | {r.lists} | {r.build_seconds:.0f} | {r.probes} "
+            f"| {r.recall[False]:.3f} ({r.by_real:.3f}) | {r.recall[True]:.3f} "
+            f"| {r.dense[False].p50:.1f} ({r.exact[False].p50:.1f}) "
+            f"| {r.hybrid[False].p50:.1f}/{r.hybrid[False].p95:.1f} "
+            f"| {r.hybrid[True].p50:.1f}/{r.hybrid[True].p95:.1f} |"
         )
-
-
-def probed(store: Store, probes: int) -> Database:
-    options = (
-        f"-c ivfflat.probes={probes} -c ivfflat.iterative_scan=relaxed_order "
-        f"-c ivfflat.max_probes={max(probes, MAX_PROBES)}"
-    )
-    return Database(store.server.uri + "?options=" + quote(options), embedded=False, max_size=2)
+    return lines
 
 
 def main() -> None:
@@ -75,62 +143,21 @@ def main() -> None:
     vectors = create_embedder(settings).embed(texts)
     queries = [Query(text, np.asarray(v)) for text, v in zip(texts, vectors, strict=True)]
     sizes = sorted(real if size == "real" else int(size) for size in args.sizes.split(","))
-    print(
-        "| chunks | lists | build s | probes | recall@10 (by real chunk) | filtered recall@10 "
-        "| dense p50 ms (exact) | hybrid p50/p95 ms | filtered hybrid p50/p95 ms |"
-    )
-    print("|---:|---:|---:|---:|---|---|---|---|---|")
+    probes = [int(p) for p in args.probes.split(",")]
+    rows: list[Probed] = []
     with tempfile.TemporaryDirectory(prefix="newsrag-ivfflat-") as folder:
         store = Store(Path(folder), corpus)
         try:
             store.open()
             for size in sizes:
-                lists = max(10, size // 1000)
-                built = store.grow(size, Ivf(lists)).hnsw_seconds
+                store.grow(size, None)
                 window = REAL_WINDOW if size == real else WINDOW
-                db = pool(store, queries, exact=True)
-                exact = {
-                    f: timed(ChunkSearch(db), queries, _filters(f, window), False)
-                    for f in (False, True)
-                }
-                db.close()
-                for probes in (int(p) for p in args.probes.split(",")):
-                    print(
-                        row(store, queries, exact, window, size, lists, built, probes, real),
-                        flush=True,
-                    )
+                exact = exact_dense(store, queries, window)
+                rows += measure(store, queries, exact, window, probes, real)
+                print("\n".join(table(rows)[-len(probes) :]), flush=True)
         finally:
             store.close()
-
-
-def row(
-    store: Store,
-    queries: list[Query],
-    exact: dict[bool, Timing],
-    window: SearchFilters,
-    size: int,
-    lists: int,
-    built: float,
-    probes: int,
-    real: int,
-) -> str:
-    db = probed(store, probes)
-    try:
-        search = ChunkSearch(db)
-        timed(search, queries[:3], SearchFilters(), text=True)  # both connections open
-        dense = {f: timed(search, queries, _filters(f, window), False) for f in (False, True)}
-        hybrid = {f: timed(search, queries, _filters(f, window), True) for f in (False, True)}
-    finally:
-        db.close()
-    by_real = recall(dense[False], exact[False], lambda chunk_id: (chunk_id - 1) % real)
-    return (
-        f"| {size:,} | {lists} | {built:.0f} | {probes} "
-        f"| {recall(dense[False], exact[False]):.3f} ({by_real:.3f}) "
-        f"| {recall(dense[True], exact[True]):.3f} "
-        f"| {dense[False].p50:.1f} ({exact[False].p50:.1f}) "
-        f"| {hybrid[False].p50:.1f}/{hybrid[False].p95:.1f} "
-        f"| {hybrid[True].p50:.1f}/{hybrid[True].p95:.1f} |"
-    )
+    print("\n".join(table(rows)))
 
 
 if __name__ == "__main__":

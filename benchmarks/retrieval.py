@@ -24,36 +24,34 @@ real_filtered_recall_at_10 <r>` for the largest size (and the real chunks alone)
 from __future__ import annotations
 
 import argparse
-import statistics
-import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
+import ivfflat
 import numpy as np
+from retrieval_data import Corpus, Index, Load, Store, read_corpus
+from retrieval_timing import (
+    BOTH,
+    QUESTIONS,
+    REAL_WINDOW,
+    WINDOW,
+    Query,
+    Timing,
+    filters_for,
+    pool,
+    recall,
+    timed,
+)
 
 from newsrag.config import Settings
 from newsrag.embeddings import create_embedder
-from newsrag.embeddings.base import Vectors
 from newsrag.models import SearchFilters
-from newsrag.retrieval.search import text_query
-from newsrag.store import ChunkSearch, Database, Fusion, HnswScan
+from newsrag.store import ChunkSearch, Fusion, VectorScan
 from newsrag.store.search import RANK_LIMIT, TEXT_BUDGET
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-from faultlib import dev_questions, p50, p95
-from retrieval_data import Corpus, Index, Load, Store, read_corpus
-
-WINDOW = SearchFilters(start=date(2012, 1, 1), end=date(2013, 1, 1))
-# The real chunks alone have one article from 2012; 2009 holds about as large a share of them.
-REAL_WINDOW = SearchFilters(start=date(2009, 1, 1), end=date(2010, 1, 1))
-NO_FILTER = SearchFilters()
-BOTH = (False, True)
 SWEEP_EF = (40, 100, 200, 400, 1000)
 UNLIMITED = 10**9
 FIXED_EF = 10**12  # chunks per ef_search: the sweep's ef_search is not scaled by store size
@@ -65,27 +63,6 @@ SWEEP_TEXT = (
     (8000, RANK_LIMIT),
     (UNLIMITED, UNLIMITED),
 )
-QUESTIONS = dev_questions()
-
-
-@dataclass(frozen=True)
-class Query:
-    text: str
-    vector: Vectors
-
-
-@dataclass(frozen=True)
-class Timing:
-    seconds: list[float]
-    found: list[list[int]]
-
-    @property
-    def p50(self) -> float:
-        return p50(self.seconds) * 1000
-
-    @property
-    def p95(self) -> float:
-        return p95(self.seconds) * 1000
 
 
 @dataclass(frozen=True)
@@ -111,55 +88,6 @@ class Measure:
         )
 
 
-def timed(search: ChunkSearch, queries: list[Query], filters: SearchFilters, text: bool) -> Timing:
-    """Each query once after a warm-up of the first few: the hybrid search as newsrag runs it
-    (`text`), or its dense part alone, 10 results."""
-    fusion = Fusion() if text else Fusion(text_k=0)
-    limit = fusion.dense_k + fusion.text_k if text else 10
-
-    def one(query: Query) -> list[int]:
-        words = text_query(query.text) if text else ""
-        found = search.hybrid(query.vector, words, fusion, filters, limit)
-        return [chunk.chunk_id for chunk in found]
-
-    for query in queries[:3]:
-        one(query)
-    seconds: list[float] = []
-    found: list[list[int]] = []
-    for query in queries:
-        started = time.perf_counter()
-        found.append(one(query))
-        seconds.append(time.perf_counter() - started)
-    return Timing(seconds, found)
-
-
-def recall(
-    approximate: Timing, exact: Timing, same: Callable[[int], int] = lambda chunk_id: chunk_id
-) -> float:
-    """The share of the exact top 10 that the approximate top 10 holds, each chunk standing for
-    `same(chunk_id)`."""
-
-    def top(found: list[int]) -> set[int]:
-        return {same(chunk_id) for chunk_id in found[:10]}
-
-    hits = [
-        len(top(a) & top(e)) / max(1, len(top(e)))
-        for a, e in zip(approximate.found, exact.found, strict=True)
-    ]
-    return statistics.mean(hits)
-
-
-def pool(store: Store, queries: list[Query], exact: bool = False) -> Database:
-    """Two connections, as newsrag's search takes (the vector and full-text searches run at the
-    same time); `exact`: index scans off (the vector search scans and sorts)."""
-    uri = store.server.uri
-    if exact:
-        uri += "?options=" + quote("-c enable_indexscan=off")
-    db = Database(uri, embedded=False, max_size=2)
-    timed(ChunkSearch(db), queries[:3], NO_FILTER, text=True)  # both connections open
-    return db
-
-
 def measure(
     store: Store, size: int, load: Load, queries: list[Query], window: SearchFilters = WINDOW
 ) -> Measure:
@@ -170,7 +98,7 @@ def measure(
         try:
             search = ChunkSearch(db)
             for filtered in (False, True):
-                filters = _filters(filtered, window)
+                filters = filters_for(filtered, window)
                 hybrid[filtered, exact] = timed(search, queries, filters, text=True)
                 dense[filtered, exact] = timed(search, queries, filters, text=False)
         finally:
@@ -190,7 +118,7 @@ def _in_window(day: datetime, window: SearchFilters) -> bool:
 class Tuned:
     """The dense part under one HNSW scan, without and with the window (`filtered`)."""
 
-    scan: HnswScan
+    scan: VectorScan
     dense: dict[bool, Timing]
     recall: dict[bool, float]
 
@@ -198,9 +126,9 @@ class Tuned:
 def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
     """The dense part (the only one an HNSW scan changes) under each ef_search and iterative
     mode, with its recall@10 against the exact scans of `m`."""
-    scans = [HnswScan(ef_search=ef, chunks_per_ef=FIXED_EF) for ef in SWEEP_EF]
+    scans = [VectorScan(ef_search=ef, chunks_per_ef=FIXED_EF) for ef in SWEEP_EF]
     scans += [
-        HnswScan(ef_search=ef, iterative="strict_order", chunks_per_ef=FIXED_EF)
+        VectorScan(ef_search=ef, iterative="strict_order", chunks_per_ef=FIXED_EF)
         for ef in SWEEP_EF[::2]
     ]
     db = pool(store, queries)
@@ -208,7 +136,7 @@ def sweep(store: Store, queries: list[Query], m: Measure) -> list[Tuned]:
         results = []
         for scan in scans:
             search = ChunkSearch(db, scan)
-            dense = {f: timed(search, queries, _filters(f), False) for f in BOTH}
+            dense = {f: timed(search, queries, filters_for(f), False) for f in BOTH}
             found = {f: recall(dense[f], m.dense[f, True]) for f in BOTH}
             results.append(Tuned(scan, dense, found))
     finally:
@@ -237,7 +165,7 @@ def budget_sweep(store: Store, queries: list[Query]) -> list[Budgeted]:
                 f: timed(
                     ChunkSearch(db, text_budget=budget, rank_limit=limit),
                     queries,
-                    _filters(f),
+                    filters_for(f),
                     True,
                 )
                 for f in BOTH
@@ -251,10 +179,6 @@ def budget_sweep(store: Store, queries: list[Query]) -> list[Budgeted]:
         Budgeted(budget, limit, hybrid, {f: recall(hybrid[f], whole[f]) for f in BOTH})
         for (budget, limit), hybrid in timings.items()
     ]
-
-
-def _filters(filtered: bool, window: SearchFilters = WINDOW) -> SearchFilters:
-    return window if filtered else NO_FILTER
 
 
 def size_table(measures: list[Measure], corpus_chunks: int) -> list[str]:
@@ -362,6 +286,9 @@ def main() -> None:
                 print("\n".join(size_table(measures[-1:], len(corpus.chunks))[2:]), flush=True)
             tuned = sweep(store, queries, measures[-1])
             budgeted = budget_sweep(store, queries)
+            exact = {f: measures[-1].dense[f, True] for f in BOTH}
+            window = REAL_WINDOW if sizes[-1] == real else WINDOW
+            [ivf] = ivfflat.measure(store, queries, exact, window, [VectorScan().probes], real)
         finally:
             store.close()
     last = measures[-1]
@@ -371,6 +298,8 @@ def main() -> None:
     print("\n".join(sweep_table(last, tuned)))
     print()
     print("\n".join(budget_table(last.size, budgeted)))
+    print()
+    print("\n".join(ivfflat.table([ivf])))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     name = f"{last.size // 1000}k" if last.size < 1_000_000 else f"{last.size // 1_000_000}m"
     unfiltered = last.hybrid[False, False]
@@ -380,6 +309,14 @@ def main() -> None:
         f"unfiltered_p50_ms {unfiltered.p50:.1f}",
         f"unfiltered_p95_ms {unfiltered.p95:.1f}",
         f"unfiltered_recall_at_10 {last.recall(False):.3f}",
+    ]
+    figures += [
+        f"ivfflat_filtered_p50_ms {ivf.hybrid[True].p50:.1f}",
+        f"ivfflat_recall_at_10 {ivf.recall[True]:.3f}",
+        f"ivfflat_unfiltered_p50_ms {ivf.hybrid[False].p50:.1f}",
+        f"ivfflat_unfiltered_p95_ms {ivf.hybrid[False].p95:.1f}",
+        f"ivfflat_unfiltered_recall_at_10 {ivf.recall[False]:.3f}",
+        f"ivfflat_build_s {ivf.build_seconds:.0f}",
     ]
     alone = next((m for m in measures if m.size == real), None)
     if alone is not None:

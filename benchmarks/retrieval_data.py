@@ -60,6 +60,8 @@ COPY_TRAILER = struct.pack(">h", -1)
 CHUNK_COLUMNS = "id, article_id, position, text, heading, tsv, embedding, published_at"
 POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 VECTOR_HEADER = struct.pack(">hh", 384, 0)
+# The schema's HNSW index, and the one newsrag's store/vectors.py builds in its place.
+VECTOR_INDEXES = "chunks_embedding_hnsw_idx, chunks_embedding_idx"
 
 
 @dataclass(frozen=True)
@@ -167,23 +169,24 @@ class Store:
         ).fetchall()
         return [bytes(row[0]) for row in rows]
 
-    def grow(self, target: int, index: VectorIndex) -> Load:
-        """Add replicas until the store holds `target` chunks, then (re)build the indexes."""
+    def grow(self, target: int, index: VectorIndex | None) -> Load:
+        """Add replicas until the store holds `target` chunks, then (re)build the indexes (no
+        vector index without `index`)."""
         with self.connect() as conn:
-            conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw_idx, chunks_tsv_idx")
+            conn.execute(f"DROP INDEX IF EXISTS {VECTOR_INDEXES}, chunks_tsv_idx")
             started = time.perf_counter()
             added = self._copy(conn, target)
             copy_seconds = time.perf_counter() - started
             started = time.perf_counter()
             conn.execute("CREATE INDEX chunks_tsv_idx ON chunks USING gin (tsv)")
             gin_seconds = time.perf_counter() - started
-            hnsw_seconds = self.build(conn, index)
+            hnsw_seconds = self.build(conn, index) if index else 0.0
             conn.execute("VACUUM ANALYZE articles, chunks")
         return Load(added, copy_seconds, gin_seconds, hnsw_seconds)
 
     def build(self, conn: psycopg.Connection[Any], index: VectorIndex) -> float:
         """Build the vector index (dropping any other); returns the seconds it took."""
-        conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw_idx")
+        conn.execute(f"DROP INDEX IF EXISTS {VECTOR_INDEXES}")
         started = time.perf_counter()
         conn.execute(index.sql())
         return time.perf_counter() - started

@@ -52,7 +52,12 @@ TARGETS = (
     Target("embedding", "agrees", "embedding: default runtime within its cosine rule", low=1),
     Target("embedding", "cosine_min", "embedding: cosine to torch, min"),
     Target("retrieval", "p50_ms", "retrieval: hybrid + date filter, largest size, p50 ms", high=20),
-    Target("retrieval", "recall_at_10", "retrieval: HNSW recall@10 against exact", low=0.95),
+    Target(
+        "retrieval",
+        "recall_at_10",
+        "retrieval: HNSW recall@10 against exact, date filter",
+        low=0.95,
+    ),
     Target("retrieval", "unfiltered_p50_ms", "retrieval: hybrid, no filter, p50 ms", high=20),
     Target("retrieval", "unfiltered_p95_ms", "retrieval: hybrid, no filter, p95 ms", high=50),
     Target(
@@ -61,6 +66,39 @@ TARGETS = (
         "retrieval: HNSW recall@10 against exact, no filter",
         low=0.95,
     ),
+    Target(
+        "retrieval",
+        "ivfflat_filtered_p50_ms",
+        "retrieval, IVFFlat: hybrid + date filter, largest size, p50 ms",
+        high=20,
+    ),
+    Target(
+        "retrieval",
+        "ivfflat_recall_at_10",
+        "retrieval, IVFFlat: recall@10 against exact, date filter",
+        low=0.95,
+    ),
+    Target(
+        "retrieval",
+        "ivfflat_unfiltered_p50_ms",
+        "retrieval, IVFFlat: hybrid, no filter, p50 ms",
+        high=20,
+    ),
+    Target(
+        "retrieval",
+        "ivfflat_unfiltered_p95_ms",
+        "retrieval, IVFFlat: hybrid, no filter, p95 ms",
+        high=50,
+    ),
+    Target(
+        "retrieval",
+        "ivfflat_unfiltered_recall_at_10",
+        "retrieval, IVFFlat: recall@10 against exact, no filter",
+        low=0.95,
+    ),
+    Target(
+        "retrieval", "ivfflat_build_s", "retrieval, IVFFlat: index build at the largest size, s"
+    ),
     Target("retrieval", "real_recall_at_10", "retrieval: recall@10, real chunks only", low=0.95),
     Target(
         "retrieval",
@@ -68,7 +106,17 @@ TARGETS = (
         "retrieval: recall@10, real chunks only, date filter",
         low=0.95,
     ),
-    Target("chat_load", "chat_p50_10_clients_ms", "chat: p50 at 10 clients, ms", high=150),
+    Target(
+        "chat_load", "chat_p50_10_clients_ms", "chat: p50 at 10 clients, 1 worker, ms", high=150
+    ),
+    Target(
+        "chat_load",
+        "workers_chat_p50_10_clients_ms",
+        "chat: p50 at 10 clients, --workers 2, ms",
+        high=150,
+    ),
+    Target("chat_load", "workers_cold_start_s", "chat: cold start, --workers 2, s", high=10),
+    Target("chat_load", "workers_rss_mib", "chat: peak RSS, --workers 2, MiB", high=1536),
     Target("chat_load", "cold_start_s", "chat: cold start until /health, s", high=10),
     Target("chat_load", "rss_mib", "chat: server peak RSS after the load, MiB", high=1536),
 )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from newsrag.embeddings import Vectors
 from newsrag.models import Article, Chunk, RetrievedChunk, SearchFilters
@@ -73,3 +74,14 @@ def migrate_before(conn: psycopg.Connection[Any], version: int) -> list[str]:
         conn.execute(text.encode("utf-8"))
         conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (number, name))
     return later
+
+
+def plan_index_scans(uri: str) -> None:
+    """Make the planner of `uri`'s database take the vector index for ORDER BY distance, as it
+    does on a large table (a few hundred rows would otherwise be sorted exactly)."""
+    with psycopg.connect(uri, autocommit=True) as conn:
+        row = conn.execute("SELECT current_database()").fetchone()
+        assert row is not None
+        name = sql.Identifier(row[0])
+        for setting in ("enable_sort", "enable_seqscan"):
+            conn.execute(sql.SQL("ALTER DATABASE {} SET {} = off").format(name, sql.SQL(setting)))

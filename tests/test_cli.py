@@ -262,3 +262,12 @@ def test_reindex_reports_what_it_rewrote(
     assert result.code == 0, result.output
     assert "stored articles: done, 5 articles" in result.stdout
     assert "Reindexed: 0 updated, 5 unchanged, 0 failed, 0 chunks written." in result.stdout
+
+
+def test_reindex_vectors_builds_the_configured_vector_index(
+    workdir: Path, database_url: str, first_ingest: Run
+) -> None:
+    result = run(workdir, database_url, "reindex", "--vectors", NEWSRAG_VECTOR_INDEX="ivfflat")
+
+    assert result.code == 0, result.output
+    assert result.stdout.strip() == "Built the ivfflat vector index with 10 lists."

@@ -9,14 +9,13 @@ from datetime import UTC, date, datetime
 import numpy as np
 import psycopg
 import pytest
-from psycopg import sql
 
 from newsrag.embeddings import Vectors
 from newsrag.models import RetrievedChunk, SearchFilters
 from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion
 from newsrag.store.database import migrate
 from tests.conftest import FakeEmbedder, article
-from tests.db_helpers import migrate_before, write, write_old_article
+from tests.db_helpers import migrate_before, plan_index_scans, write, write_old_article
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -254,14 +253,8 @@ def test_without_filters_every_article_is_found(
 
 
 def hnsw_planned_db(uri: str) -> Database:
-    """A Database whose planner takes the HNSW index for ORDER BY distance, as it does on a
-    large table (a few hundred rows would otherwise be sorted exactly)."""
-    with psycopg.connect(uri, autocommit=True) as conn:
-        row = conn.execute("SELECT current_database()").fetchone()
-        assert row is not None
-        name = sql.Identifier(row[0])
-        for setting in ("enable_sort", "enable_seqscan"):
-            conn.execute(sql.SQL("ALTER DATABASE {} SET {} = off").format(name, sql.SQL(setting)))
+    """A Database whose planner takes the HNSW index for ORDER BY distance."""
+    plan_index_scans(uri)
     return Database(uri, embedded=False)
 
 

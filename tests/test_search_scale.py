@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from newsrag.models import SearchFilters
-from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, HnswScan
+from newsrag.store import ArticleStore, ChunkSearch, Database, Fusion, VectorScan
 from newsrag.store.database import migrate
 from newsrag.store.lexicon import Lexicon, _quoted
 from tests.conftest import FakeEmbedder, article
@@ -118,12 +118,12 @@ def test_a_store_within_the_text_budget_has_no_tiers(council_db: Database) -> No
 
 
 def test_the_hnsw_search_widens_with_the_store_up_to_pgvectors_limit() -> None:
-    scan = HnswScan(ef_search=40, chunks_per_ef=1000)
+    scan = VectorScan(ef_search=40, chunks_per_ef=1000)
 
     assert scan.ef_for(dense_k=40, chunks=10_000) == 80
     assert scan.ef_for(dense_k=40, chunks=250_000) == 250
     assert scan.ef_for(dense_k=40, chunks=5_000_000) == 1000
-    assert HnswScan(ef_search=500).ef_for(dense_k=40, chunks=10_000) == 500
+    assert VectorScan(ef_search=500).ef_for(dense_k=40, chunks=10_000) == 500
 
 
 def test_a_lexeme_with_quotes_and_backslashes_reaches_postgresql_verbatim(

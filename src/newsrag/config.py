@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     # instead of 1.6). See benchmarks/retrieval.py.
     hnsw_ef_search: int = Field(default=40, gt=0, le=1000)
     hnsw_chunks_per_ef: int = Field(default=1000, gt=0)
+    # The vector search's index (store/vectors.py): "hnsw", or "ivfflat", exact within the
+    # NEWSRAG_IVFFLAT_PROBES lists it scans (recall@10 1.000 at 1M chunks where HNSW finds 0.80)
+    # and built again by ingestion whenever the store has doubled since it was trained.
+    vector_index: Literal["hnsw", "ivfflat"] = "hnsw"
+    ivfflat_probes: int = Field(default=10, gt=0, le=10_000)
     # A store of more chunks than this narrows the full-text search to the query's rarest
     # words (PostgreSQL's statistics), while every word still counts in the rank, and ranks
     # at most NEWSRAG_TEXT_RANK_LIMIT chunks: those holding most of the rarest words first.

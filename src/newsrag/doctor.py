@@ -18,7 +18,7 @@ from newsrag.providers.diagnosis import TOKENS_PAGE, Endpoint, error_text
 from newsrag.providers.http import http_boundary
 from newsrag.providers.huggingface import hf_token
 from newsrag.sessions.redis import RedisSessionStore
-from newsrag.store import ArticleStore, Database, connect
+from newsrag.store import ArticleStore, Database, VectorIndexes, connect
 
 T = TypeVar("T")
 INFERENCE_SCOPE = "inference.serverless.write"
@@ -38,7 +38,7 @@ def run_checks(settings: Settings, env_file: Path = Path(".env")) -> list[Check]
     checks = [_settings_check(settings, env_file)]
     db = _attempt(checks, "database", lambda: connect(settings.database_url, settings.data_dir))
     if db is not None:
-        checks.append(_database_check(db))
+        checks.append(_database_check(db, VectorIndexes(db, settings.vector_index)))
     if settings.redis_url:
         checks.append(_redis_check(settings.redis_url))
     embedder = _attempt(
@@ -81,19 +81,29 @@ def _settings_check(settings: Settings, env_file: Path) -> Check:
     return Check("settings", True, f"{source}; {listed}; {mode}")
 
 
-def _database_check(db: Database) -> Check:
+def _database_check(db: Database, vectors: VectorIndexes) -> Check:
     store = ArticleStore(db)
     try:
         version = store.pgvector_version()
         index = store.index_info()
         stats = store.stats()
+        vector_index = vectors.current()
     except NewsragError as exc:
         return Check("database", False, exc.code, exc.message)
     kind = "embedded" if db.embedded else "DATABASE_URL"
     built = f"{index.model} ({index.dimension} dims)" if index else "empty index"
-    detail = f"{kind} {db.display_uri}; pgvector {version}; {built}; {stats.articles} articles"
+    searched = f"{vector_index.kind or 'no'} vector index"
+    if vector_index.lists:
+        searched += f" ({vector_index.lists} lists, trained on {vector_index.trained_on} chunks)"
+    detail = (
+        f"{kind} {db.display_uri}; pgvector {version}; {built}; {searched}; "
+        f"{stats.articles} articles"
+    )
     if stats.articles == 0:
         return Check("database", True, detail, "run `newsrag ingest` to add news")
+    if vector_index.stale(vectors.kind, stats.chunks):
+        fix = f"run `newsrag reindex --vectors` to build the {vectors.kind} index it asks for"
+        return Check("database", True, detail, f"NEWSRAG_VECTOR_INDEX={vectors.kind}: {fix}")
     return Check("database", True, detail)
 
 

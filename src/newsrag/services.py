@@ -25,9 +25,10 @@ from newsrag.store import (
     ChunkSearch,
     Database,
     Fusion,
-    HnswScan,
     JobTables,
     RunTables,
+    VectorIndexes,
+    VectorScan,
     connect,
 )
 from newsrag.store.cache import EmbeddingCache
@@ -52,6 +53,7 @@ class Services:
     client: NewsClient
     jobs: IngestJobs
     retention: Retention
+    vectors: VectorIndexes
     redis: Redis[bytes] | None = None  # REDIS_URL's client (`shared_redis`); None when unset
     replicas: ReadRouting | None = None  # NEWSRAG_DATABASE_READ_URLS; None when unset
 
@@ -84,6 +86,7 @@ def build_services(
     generator = generator or create_generator(settings, embedder)
     sessions = create_session_store(settings, db)
     client = make_client(settings)
+    vectors = VectorIndexes(db, settings.vector_index)
     ingestor = Ingestor(
         store,
         runs,
@@ -92,6 +95,7 @@ def build_services(
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
         fetch_full_articles=settings.fetch_full_articles,
+        vectors=vectors,
     )
     replicas = ReadRouting(db, open_replicas(settings.database_read_urls))
     reads = replicas if replicas.replicas else db
@@ -124,6 +128,7 @@ def build_services(
         client,
         jobs,
         Retention(store, cache),
+        vectors,
         shared_redis(settings, sessions),
         replicas if replicas.replicas else None,
     )
@@ -144,7 +149,11 @@ def retriever(
         embedder,
         ChunkSearch(
             db,
-            HnswScan(ef_search=settings.hnsw_ef_search, chunks_per_ef=settings.hnsw_chunks_per_ef),
+            VectorScan(
+                ef_search=settings.hnsw_ef_search,
+                chunks_per_ef=settings.hnsw_chunks_per_ef,
+                probes=settings.ivfflat_probes,
+            ),
             text_budget=settings.text_budget,
             rank_limit=settings.text_rank_limit,
         ),

@@ -15,7 +15,7 @@ from newsrag.ingest.fetch import NewsClient
 from newsrag.ingest.sources import read_source
 from newsrag.metrics import count_ingest
 from newsrag.models import Article, Chunk, IngestReport
-from newsrag.store import ArticleStore, RunTables
+from newsrag.store import ArticleStore, RunTables, VectorIndexes
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Ingestor:
         chunk_tokens: int = 200,
         chunk_overlap: int = 40,
         fetch_full_articles: bool = True,
+        vectors: VectorIndexes | None = None,
     ) -> None:
         self.store = store
         self.runs = runs
@@ -68,6 +69,7 @@ class Ingestor:
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
         self.fetch_full_articles = fetch_full_articles
+        self.vectors = vectors
 
     def ingest_sources(
         self,
@@ -122,6 +124,8 @@ class Ingestor:
                 progress(len(group))
         if report.chunks:
             self.store.analyze_if_new()
+            if self.vectors is not None:
+                self.vectors.maintain()
         return report
 
     def reindex(

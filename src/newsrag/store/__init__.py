@@ -4,8 +4,9 @@ from newsrag.store.articles import ArticleStore, DeletedArticle, IndexInfo, Stor
 from newsrag.store.database import Database, connect, migrate
 from newsrag.store.jobs import IngestJob, JobState, JobTables
 from newsrag.store.runs import RunTables, SourceRun
-from newsrag.store.search import ChunkSearch, Fusion, HnswScan
+from newsrag.store.search import ChunkSearch, Fusion, VectorScan
 from newsrag.store.sessions import SessionTables
+from newsrag.store.vectors import VectorIndex, VectorIndexes
 
 __all__ = [
     "ArticleStore",
@@ -13,7 +14,6 @@ __all__ = [
     "Database",
     "DeletedArticle",
     "Fusion",
-    "HnswScan",
     "IndexInfo",
     "IngestJob",
     "JobState",
@@ -22,6 +22,9 @@ __all__ = [
     "SessionTables",
     "SourceRun",
     "StoreStats",
+    "VectorIndex",
+    "VectorIndexes",
+    "VectorScan",
     "connect",
     "migrate",
 ]

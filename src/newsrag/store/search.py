@@ -1,5 +1,6 @@
-"""SQL for hybrid search: pgvector HNSW (cosine) and PostgreSQL full text (`websearch_to_tsquery`,
-`ts_rank_cd` on the title-weighted tsvector), fused by weighted reciprocal rank.
+"""SQL for hybrid search: pgvector (cosine, on HNSW or IVFFlat: store/vectors.py) and PostgreSQL
+full text (`websearch_to_tsquery`, `ts_rank_cd` on the title-weighted tsvector), fused by weighted
+reciprocal rank.
 
 The two searches run at the same time, each on its own pooled connection (the vector search on a
 worker thread), so a hybrid search takes about as long as the slower of them rather than both:
@@ -8,7 +9,7 @@ rounds of 20 dev questions, benchmarks/retrieval.py's store).
 
 Filters (publication window, outlets, categories) apply inside both searches; the window is
 checked on the chunk itself (its copy of the article's date), outlets and categories on its
-article. A filtered HNSW scan uses pgvector 0.8's iterative scan, so it keeps scanning until it
+article. A filtered index scan uses pgvector 0.8's iterative scan, so it keeps scanning until it
 has `dense_k` matching chunks instead of silently returning fewer. In a store of more than
 `text_budget` chunks, the full-text search matches only on the query's rarest words
 (store/lexicon.py) and still ranks by all of them, at most `rank_limit` chunks: those holding
@@ -55,14 +56,18 @@ class Fusion:
 
 
 @dataclass(frozen=True)
-class HnswScan:
-    """How the HNSW index is searched: a filtered search scans on (`iterative`, up to
-    `max_scan_tuples` tuples) until it has its dense candidates; `hnsw.ef_search` is `ef_for`."""
+class VectorScan:
+    """How the vector index is searched (store/vectors.py: HNSW or IVFFlat). A filtered search
+    scans on (`iterative`) until it has its dense candidates: HNSW up to `max_scan_tuples`
+    tuples, IVFFlat up to `max_probes` lists. HNSW's `hnsw.ef_search` is `ef_for`; IVFFlat
+    scans `probes` lists exactly."""
 
     ef_search: int = 40
     iterative: IterativeScan = "relaxed_order"
     max_scan_tuples: int = 40_000
     chunks_per_ef: int = 1000
+    probes: int = 10
+    max_probes: int = 400
 
     def ef_for(self, dense_k: int, chunks: float) -> int:
         """`hnsw.ef_search` for `dense_k` candidates in a store of `chunks`: at least
@@ -101,12 +106,12 @@ class ChunkSearch:
     def __init__(
         self,
         db: Reads,
-        scan: HnswScan | None = None,
+        scan: VectorScan | None = None,
         text_budget: int = TEXT_BUDGET,
         rank_limit: int = RANK_LIMIT,
     ) -> None:
         self.db = db
-        self.scan = scan or HnswScan()
+        self.scan = scan or VectorScan()
         self.text_budget = text_budget
         self.rank_limit = rank_limit
         self.lexicon = Lexicon()
@@ -157,14 +162,21 @@ class ChunkSearch:
         def work(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
             with conn.cursor(row_factory=dict_row) as cur:
                 chunks = self.lexicon.shares(conn).rows
+                iterative = scan.iterative if filters.active else "off"
                 cur.execute(
                     f"SELECT {_CUSTOM_PLAN}, set_config('hnsw.ef_search', %s, true),"
                     " set_config('hnsw.iterative_scan', %s, true),"
-                    " set_config('hnsw.max_scan_tuples', %s, true)",
+                    " set_config('hnsw.max_scan_tuples', %s, true),"
+                    " set_config('ivfflat.probes', %s, true),"
+                    " set_config('ivfflat.iterative_scan', %s, true),"
+                    " set_config('ivfflat.max_probes', %s, true)",
                     (
                         str(scan.ef_for(dense_k, chunks)),
-                        scan.iterative if filters.active else "off",
+                        iterative,
                         str(scan.max_scan_tuples),
+                        str(scan.probes),
+                        "off" if iterative == "off" else "relaxed_order",  # IVFFlat's only order
+                        str(max(scan.probes, scan.max_probes)),
                     ),
                 )
                 return cur.execute(sql, {**params, "dense_k": dense_k}).fetchall()
