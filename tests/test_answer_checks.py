@@ -11,7 +11,7 @@ from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
-from newsrag.retrieval.coverage import unreported_outcome
+from newsrag.retrieval.outcomes import unreported_outcome
 from tests.conftest import FakeEmbedder
 
 CHANNEL_TITLE = "French inventor crosses English Channel on jet-powered Flyboard"

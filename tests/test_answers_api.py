@@ -31,7 +31,7 @@ FIREFOX_ANSWER = (
     "Firefox 1.0 was released by the Mozilla Foundation on November 9, 2004. [1] "
     "It was available for Windows, Mac OS X and Linux. [1]"
 )
-REWRITTEN = "Who replaced Alfred Gusenbauer as leader of the Austrian Social Democrats?"
+REWRITTEN = "What share of the vote did Alfred Gusenbauer get as Austrian Social Democrat leader?"
 OVERLOADED = Failure(503, {"error": {"message": "the model is overloaded"}})
 
 Open = Callable[..., TestClient]
@@ -171,11 +171,11 @@ def test_a_follow_up_is_searched_as_the_model_rewrites_it(
     first = "Who was reelected as leader of the Austrian Social Democrat Party?"
     chat(client, session, first)
 
-    body = chat(client, session, "And who replaced him?")
+    body = chat(client, session, "And what share of the vote did he get?")
 
     assert body["retrievalQuery"] == REWRITTEN
     rewrite = server.requests[1]
-    assert "Last question: And who replaced him?" in rewrite.prompt
+    assert "Last question: And what share of the vote did he get?" in rewrite.prompt
     assert f"User: {first}" in rewrite.prompt
     assert "Assistant: Alfred Gusenbauer was reelected as party leader." in rewrite.prompt
     assert rewrite.body["stop"] == ["\n"]

@@ -20,8 +20,8 @@ from newsrag.retrieval.coverage import (
     Vocabulary,
     evidence_vocabulary,
     specific_terms,
-    unreported_outcome,
 )
+from newsrag.retrieval.outcomes import unreported_outcome
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.text import YEAR, split_sentences

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
-from newsrag.retrieval.coverage import unreported_outcome
+from newsrag.retrieval.outcomes import unreported_outcome
 from newsrag.retrieval.query import is_follow_up, names_nothing, refers_back
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import Evidence

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 from newsrag.models import Message
-from newsrag.retrieval.coverage import OUTCOMES, specific_terms
+from newsrag.retrieval.coverage import specific_terms
+from newsrag.retrieval.outcomes import OUTCOMES
 from newsrag.retrieval.timeparse import RECENT
 from newsrag.text import keywords
 

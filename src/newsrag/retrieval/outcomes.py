@@ -1,0 +1,207 @@
+"""Whether the news found reports the result a question asks about: who won, what sentence, a
+verdict, a cause, who succeeded whom, a sum paid, a count of votes or a score.
+
+Coverage from before a result ("Tarrant pleaded guilty", "the fire broke out", "Bolton resigned",
+"Fiat intends to buy the stake") names every name of such a question and is found with a high
+similarity, yet does not answer it: a question about a result is answered only by a statement of
+one (`unreported_outcome`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsrag.retrieval.coverage import MIN_LENGTH, Vocabulary, specific_terms
+from newsrag.retrieval.select import Evidence
+from newsrag.retrieval.timeparse import MONTHS
+from newsrag.text import ANAPHORIC, CLAUSE_END, YEAR, keywords, split_sentences
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A kind of result a question asks about: `asked` finds it in the question, `stated` a
+    sentence reporting one."""
+
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+    # Whether a statement of what will happen reports it: "Tim Cook will be succeeding Jobs as
+    # CEO" names a successor, "Rittenhouse could be convicted" no verdict.
+    decided: bool = False
+    # Whether a report holds one of the question's other words besides a name: "Hunter died of
+    # kidney failure" answers "What was the cause of Robert Hunter's death?" in none of them.
+    topical: bool = True
+
+
+OUTCOMES = (
+    Outcome(
+        # "the prize won by Wangari Maathai" names a result; it does not ask for one.
+        re.compile(r"\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
+        re.compile(
+            r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|champions?|"
+            r"lost|loses|losing|"
+            r"(was|were|been|is|are|be|got|get) (\w+ )?(re-?)?elected|re-elected|secured|captured|"
+            r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(
+        re.compile(r"\b(prison|jail) (sentence|term)\b|\bwhat sentence\b", re.IGNORECASE),
+        re.compile(
+            r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
+            r"(received|given|handed|serving|serves) "
+            r"(a |an )?([\w-]+ ){0,3}(sentence|term))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(
+        re.compile(
+            r"\b(convict\w*|acquit\w*|verdict|guilty|uph[oe]ld|overturn\w*|sentenced?)\b", re.I
+        ),
+        re.compile(
+            r"\b(found (not )?guilty|pleaded guilty|pled guilty|guilty verdict|convicted|"
+            r"acquitted|acquittal|cleared of|sentenced to|overturn(ed|s)?|upheld|upholds|"
+            r"reversed|reverses)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(  # a cause, a finding
+        re.compile(
+            r"\b(what|which) (\w+ ){0,4}(caused|started|sparked|triggered)\b|\bcauses? of\b|"
+            r"\bwhat led to\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(caused by|cause (of \w+ )?(was|is|has been)|blamed (on|for)|attributed to|"
+            r"(started|sparked|triggered) by|died (of|from)|due to|because of|"
+            r"result(ed)? (of|from)|(concluded|determined|found|ruled) that)\b",
+            re.IGNORECASE,
+        ),
+        topical=False,
+    ),
+    Outcome(  # who came after someone
+        re.compile(
+            r"\b(succeed(ed|s)?|successor|replaced?|replaces)\b|\bbecame (\w+ ){1,4}after\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(succeed(ed|s|ing)?|replac(e|ed|es|ing)|successor|sworn in|"
+            r"t(ake|akes|aken|aking|ook) (office|over)|(filled|taken) by|appointed|"
+            r"(named|chose|picked|nominated) (\w+ ){0,3}(as|to)|"
+            r"(was|were|been|is|be) (\w+ ){0,2}(named|chosen|picked|nominated|elected))\b",
+            re.IGNORECASE,
+        ),
+        decided=True,
+    ),
+    Outcome(  # a sum paid, earned or lost
+        re.compile(
+            r"\bhow much (\w+ ){0,8}?(pay|paid|spend|spent|cost|lose|lost|earn|earned|raise|"
+            r"raised|receive|received|sell|sold|buy|bought)\b|"
+            r"\bwhat (exact )?(price|sum|amount|fee|compensation)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"((US|A|C|NZ|HK)?\$|€|£|¥) ?\d|\b(\d[\d,.]*|one|two|three|four|five|six|seven|"
+            r"eight|nine|ten|a|an|hundreds|thousands|millions|billions) ?(hundred |thousand |"
+            r"million |billion )?(dollars|euros|pounds|sterling|yen|kronor|krona|kroner|rubles|"
+            r"roubles|rupees|rupiah|pesos|reais|yuan|renminbi|francs|rand|lira|shekels|won|baht|"
+            r"ringgit|dirhams|riyals|naira|shillings|zloty|forint|dinars)\b|"
+            r"\b(undisclosed|unspecified|unknown) (sum|amount|price|fee)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(  # a count of votes or seats, a score
+        re.compile(
+            r"\bhow many (votes|seats|delegates)\b|\b(final )?(score|scoreline|tally)\b|"
+            r"\bshare of the vote\b|\bwhat was the (final )?(\w+ )?vote\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b\d[\d,.]* ?(votes?|seats?|delegates?|%|percent|per cent)|"
+            r"\b\d[\d,]* ?(-|\u2013|-to-|(points? |goals? |runs? |votes? )?to) ?\d+\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# "If convicted, Rittenhouse could receive ..." reports no result.
+_UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
+
+
+def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the question asks for a result ("Who won the Groom by-election?", "Was X
+    convicted?") that no statement of the evidence reports.
+
+    A report is a headline or sentence stating such a result, with one of the question's names
+    and one of its other words ("by-election", "impeachment") in it, the sentence before or its
+    headline, all the names in its article, and no year but the question's when the question
+    names one: coverage from before a vote, or of another year's race, is not a report of it.
+    """
+    clause = CLAUSE_END.split(question, maxsplit=1)[0]
+    outcome = next((o for o in OUTCOMES if o.asked.search(clause)), None)
+    if outcome is None:
+        return False
+    asked = _Asked.of(clause, outcome)
+    articles: dict[str, list[str]] = {}
+    for item in evidence:
+        articles.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+    for item in evidence:
+        article = Vocabulary.of(*articles[item.chunk.url])
+        if not all(article.holds(name) for name in asked.names):
+            continue
+        before = ""
+        for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
+            if _states(outcome, statement) and asked.reported(statement, before, item.chunk.title):
+                return False
+            before = statement
+    return True
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a question about a result names: its names, years and other words."""
+
+    names: list[str]
+    years: set[str]
+    words: set[str]
+
+    @classmethod
+    def of(cls, clause: str, outcome: Outcome) -> _Asked:
+        years = set(YEAR.findall(clause))
+        found = outcome.asked.search(clause)
+        asking = keywords(found.group(0)) if found else set()
+        names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+        words = {
+            word
+            for word in keywords(clause)
+            if len(word) >= MIN_LENGTH
+            and word not in names
+            and word not in MONTHS
+            and not word.isdigit()
+            and not outcome.asked.fullmatch(word)
+        }
+        # "How much did GM lose?": no other word than the asking ones, which a report words
+        # its own way ("GM reported losing US$4.8 billion").
+        return cls(names, years, set() if words <= asking or not outcome.topical else words)
+
+    def reported(self, statement: str, before: str, title: str) -> bool:
+        """Whether a statement of a result is about these names, words and year."""
+        stated_years = set(YEAR.findall(statement))
+        if self.years and stated_years and not stated_years & self.years:
+            return False
+        # "He was given a two-year suspended sentence.": who "he" is, the headline says
+        near = Vocabulary.of(before, statement, title if ANAPHORIC.match(statement) else "")
+        around = Vocabulary.of(before, statement, title)
+        return (not self.names or any(near.holds(name) for name in self.names)) and (
+            not self.words or any(around.holds(word) for word in self.words)
+        )
+
+
+def _states(outcome: Outcome, statement: str) -> bool:
+    """Whether the statement reports such a result, not one that could or will happen (unless
+    what will happen is decided: `Outcome.decided`)."""
+    return any(
+        outcome.decided
+        or not _UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
+        for found in outcome.stated.finditer(statement)
+    )

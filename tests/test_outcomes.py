@@ -1,0 +1,93 @@
+"""Questions about a result a news story may not report yet: a cause, who came after someone, a
+sum paid, a count of votes or a score. Coverage from before the result names every name of the
+question; only a statement of the result answers it. Sentences are quoted from or modelled on
+Wikinews articles."""
+
+from __future__ import annotations
+
+from newsrag.retrieval.outcomes import unreported_outcome
+from tests.test_answer_checks import evidence
+
+MUBARAK_TITLE = "Former Egyptian president Hosni Mubarak dies aged 91"
+MUBARAK = "On Tuesday, Hosni Mubarak, the former President of Egypt, died aged 91 in Cairo."
+BOLTON_TITLE = "Trump fires national security advisor John Bolton"
+BOLTON = "President Donald Trump announced he had asked for John Bolton's resignation."
+
+
+def test_a_death_reported_without_its_cause_does_not_answer_what_caused_it() -> None:
+    question = "What was the cause of Hosni Mubarak's death?"
+
+    assert unreported_outcome(question, [evidence(MUBARAK_TITLE, MUBARAK)])
+
+
+def test_a_stated_cause_answers_it() -> None:
+    question = "What was the cause of Hosni Mubarak's death?"
+    text = MUBARAK + " State television said Mubarak died of complications after surgery."
+
+    assert not unreported_outcome(question, [evidence(MUBARAK_TITLE, text)])
+
+
+def test_a_departure_without_a_successor_does_not_answer_who_replaced_him() -> None:
+    question = "Who did Trump name to replace John Bolton?"
+
+    assert unreported_outcome(question, [evidence(BOLTON_TITLE, BOLTON)])
+
+
+def test_a_decided_successor_answers_who_replaced_him_even_before_he_starts() -> None:
+    question = "Who replaced Mark Papermaster at Apple?"
+    title = "Apple executive leaves company after iPhone 4 antenna issues"
+    text = (
+        "Mark Papermaster, Apple's senior vice president of hardware, is leaving the company. "
+        "Papermaster's post will be filled by Bob Mansfield."
+    )
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_the_article_holds_the_names_across_its_chunks() -> None:
+    question = "Who replaced Mark Papermaster at Apple?"
+    title = "Apple executive leaves company after iPhone 4 antenna issues"
+    first = evidence(title, "Mark Papermaster is leaving Apple after the antenna issues.")
+    later = evidence(title, "Papermaster's post will be filled by Bob Mansfield.")
+
+    assert not unreported_outcome(question, [first, later])
+
+
+def test_a_planned_purchase_does_not_answer_what_was_paid() -> None:
+    question = "What price did Fiat pay for the US Treasury's stake in Chrysler?"
+    title = "Fiat to buy US government's stake in Chrysler"
+    text = "Fiat intends to purchase the six percent of Chrysler that the US Treasury owns."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_sum_in_words_and_roubles_answers_how_much() -> None:
+    question = "How much did Gazprom pay to settle the Naftogaz dispute?"
+    title = "Gazprom settles gas dispute with Naftogaz"
+    text = "Gazprom paid Naftogaz two billion rubles to settle the dispute."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_loss_worded_otherwise_than_the_question_answers_how_much_was_lost() -> None:
+    question = "How much did GM lose in 2005?"
+    title = "GM posts first annual loss since 1992"
+    text = "GM reported a total loss of $8.6 billion for the entire year."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_match_report_without_the_score_does_not_answer_it() -> None:
+    question = "What was the final score when Caloundra beat Maroochydore in round 3?"
+    title = "Caloundra defeats Maroochydore in Sunshine Coast rugby union"
+    text = "On Saturday, Caloundra defeated Maroochydore in round 3 of the season."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_points_to_points_answers_the_score() -> None:
+    question = "What was the score when Caloundra beat Wynnum in round 4?"
+    title = "Caloundra defeats Wynnum in Sunshine Coast rugby union"
+    text = "Caloundra defeated Wynnum 45 points to 24 in their Round 4 match on Saturday."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
