@@ -124,3 +124,11 @@ def test_whole_articles_add_the_other_chunks_of_the_articles_read() -> None:
     read = whole_articles(evidence, sources, [evidence[0].chunk, deeper, elsewhere])
 
     assert [(item.n, item.chunk.chunk_id) for item in read] == [(1, 1), (1, 7)]
+
+
+def test_an_acronym_is_held_by_the_words_it_stands_for() -> None:
+    held = Vocabulary.of("Manafort must pay restitution to the Internal Revenue Service.")
+
+    assert held.holds("irs")
+    assert Vocabulary.of("The Food and Drug Administration approved it.").holds("fda")
+    assert not held.holds("fbi")

@@ -91,3 +91,19 @@ def test_points_to_points_answers_the_score() -> None:
     text = "Caloundra defeated Wynnum 45 points to 24 in their Round 4 match on Saturday."
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_prison_terms_in_the_plural_report_a_sentence() -> None:
+    question = "What sentence did the two Paris police officers get?"
+    title = "Paris court jails two police in high-profile rape case"
+    text = "Both on Thursday received seven-year prison terms."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_sentenced_by_a_named_judge_to_a_term_is_a_verdict() -> None:
+    question = "How much restitution does Paul Manafort have to pay under his second sentence?"
+    title = "Former Trump advisor, Paul Manafort, receives second sentence"
+    text = "Paul Manafort was sentenced by Judge Amy Berman Jackson to 73 months in prison."
+
+    assert not unreported_outcome(question, [evidence(title, text)])

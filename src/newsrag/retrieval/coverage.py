@@ -23,6 +23,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
 _WORD = re.compile(r"[a-z0-9]+")
 _PART = re.compile(r"[A-Za-z0-9]+")
 MIN_LENGTH = 3
+MAX_INITIALS = 6
+_LEADING = {"The", "A", "An"}
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? [A-Z][a-z]+)+")
 STEM = 5
 
 
@@ -84,8 +87,24 @@ class Vocabulary:
 
 
 def _vocabulary(text: str) -> Vocabulary:
-    words = frozenset(_WORD.findall(text.lower()))
+    words = frozenset(_WORD.findall(text.lower())) | acronyms(text)
     return Vocabulary(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """The initials of the text's runs of capitalised words, lower-cased, so that a question's
+    "IRS" or "NTSB" is held by "Internal Revenue Service" or "National Transportation Safety
+    Board" ("of", "and", "for" and "the" inside a run are left out: "Food and Drug
+    Administration" is "fda")."""
+    found = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group(0).split()
+        if words[0] in _LEADING:  # a sentence's "The Food and Drug Administration"
+            words = words[1:]
+        initials = [word[0] for word in words if word[0].isupper()]
+        if MIN_LENGTH <= len(initials) <= MAX_INITIALS:
+            found.add("".join(initials).lower())
+    return frozenset(found)
 
 
 # The sentences and titles of the evidence are weighed again by each check and for each

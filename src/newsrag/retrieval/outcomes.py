@@ -51,7 +51,7 @@ OUTCOMES = (
         re.compile(
             r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
             r"(received|given|handed|serving|serves) "
-            r"(a |an )?([\w-]+ ){0,3}(sentence|term))\b",
+            r"(a |an )?([\w-]+ ){0,3}(sentences?|terms?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -61,7 +61,8 @@ OUTCOMES = (
         ),
         re.compile(
             r"\b(found (not )?guilty|pleaded guilty|pled guilty|guilty verdict|convicted|"
-            r"acquitted|acquittal|cleared of|sentenced to|overturn(ed|s)?|upheld|upholds|"
+            r"acquitted|acquittal|cleared of|sentenced ([\w.,]+ ){0,6}?to|overturn(ed|s)?|upheld|"
+            r"upholds|"
             r"reversed|reverses)\b",
             re.IGNORECASE,
         ),
