@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from newsrag.doctor import run_checks
+from newsrag.errors import StorageError
 from newsrag.models import SearchFilters
 from newsrag.services import Services, build_services
-from newsrag.store import ChunkSearch, Database, Fusion, VectorIndex, VectorScan
+from newsrag.store import ChunkSearch, Database, Fusion, VectorIndex, VectorIndexes, VectorScan
 from newsrag.store.vectors import lists_for
 from tests.conftest import FakeEmbedder, make_settings, wikinews_rows, write_jsonl
 from tests.db_helpers import plan_index_scans
@@ -153,3 +154,17 @@ def test_doctor_names_the_index_and_how_to_build_the_one_configured(
         "NEWSRAG_VECTOR_INDEX=ivfflat: run `newsrag reindex --vectors` to build the ivfflat "
         "index it asks for"
     )
+
+
+def test_a_build_the_database_fails_says_the_index_in_use_stays_and_what_to_run(
+    fresh_db: Database,
+) -> None:
+    with fresh_db.connection() as conn:
+        conn.execute("ALTER TABLE chunks RENAME TO chunks_elsewhere")
+
+    with pytest.raises(StorageError) as raised:
+        VectorIndexes(fresh_db, "ivfflat").build()
+
+    assert raised.value.code == "index_build_failed"
+    assert "Building the ivfflat vector index failed" in raised.value.message
+    assert "run `newsrag reindex --vectors` again" in raised.value.message

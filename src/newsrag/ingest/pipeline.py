@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from newsrag.embeddings import Embedder
-from newsrag.errors import InvalidInput, NewsragError
+from newsrag.errors import InvalidInput, NewsragError, StorageError
 from newsrag.ingest.chunking import chunk_article
 from newsrag.ingest.clean import clean_body
 from newsrag.ingest.fetch import NewsClient
@@ -124,9 +124,18 @@ class Ingestor:
                 progress(len(group))
         if report.chunks:
             self.store.analyze_if_new()
-            if self.vectors is not None:
-                self.vectors.maintain()
+            self._maintain_vectors()
         return report
+
+    def _maintain_vectors(self) -> None:
+        """The vector index built again when ingestion made it stale (store/vectors.py); a
+        build that fails leaves the index in use and the articles ingested, and is logged."""
+        if self.vectors is None:
+            return
+        try:
+            self.vectors.maintain()
+        except StorageError as exc:
+            log.warning("%s", exc.message)
 
     def reindex(
         self,

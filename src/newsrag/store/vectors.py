@@ -23,7 +23,8 @@ from typing import Any, Literal
 
 import psycopg
 
-from newsrag.store.database import Database
+from newsrag.errors import StorageError
+from newsrag.store.database import Database, first_line
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +88,24 @@ class VectorIndexes:
 
     def build(self) -> VectorIndex | None:
         """Build the index of this kind on the chunks present now, in place of the one in use;
-        None when another process is building one."""
-        with psycopg.connect(self.db.uri, autocommit=True) as conn:
-            locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (BUILD_LOCK,)).fetchone()
-            if not (locked and locked[0]):
-                return None
-            try:
-                return self._build(conn)
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK,))
+        None when another process is building one. StorageError when the database fails it
+        (the index in use stays)."""
+        try:
+            with psycopg.connect(self.db.uri, autocommit=True) as conn:
+                locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (BUILD_LOCK,)).fetchone()
+                if not (locked and locked[0]):
+                    return None
+                try:
+                    return self._build(conn)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK,))
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"Building the {self.kind} vector index failed on {self.db.display_uri} "
+                f"({first_line(exc)}); searches go on with the index in use: run `newsrag "
+                "reindex --vectors` again once the database is back.",
+                code="index_build_failed",
+            ) from exc
 
     def _build(self, conn: psycopg.Connection[Any]) -> VectorIndex:
         started = time.perf_counter()
