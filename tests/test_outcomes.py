@@ -107,3 +107,11 @@ def test_sentenced_by_a_named_judge_to_a_term_is_a_verdict() -> None:
     text = "Paul Manafort was sentenced by Judge Amy Berman Jackson to 73 months in prison."
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_first_elected_without_a_verb_before_it_reports_an_election_won() -> None:
+    question = "When did Detroit's John Conyers first win his seat in Congress?"
+    title = "Former US Representative John Conyers dies at age 90"
+    text = "Conyers, first elected to Congress in 1964, was born in Detroit, Michigan, in 1929."
+
+    assert not unreported_outcome(question, [evidence(title, text)])

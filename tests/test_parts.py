@@ -10,6 +10,7 @@ from newsrag.models import RetrievedChunk, SearchFilters, Source
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.parts import (
     Part,
+    closest_first,
     parts_answerable,
     question_parts,
     search_parts,
@@ -175,3 +176,11 @@ def test_every_part_must_be_answerable_from_its_own_article() -> None:
 
     assert parts_answerable(parts, [[viazul], [kaluga]], sources, evidence)
     assert not parts_answerable(parts, [[viazul], [other]], sources, evidence)
+
+
+def test_a_part_s_most_similar_article_comes_first_though_words_ranked_another_first() -> None:
+    found = [chunk(1, score=0.31), chunk(1, score=0.32), chunk(2, score=0.62), chunk(3, score=0.4)]
+
+    ordered = closest_first(found)
+
+    assert [c.article_id for c in ordered] == [2, 1, 1, 3]

@@ -39,8 +39,8 @@ OUTCOMES = (
         # "the prize won by Wangari Maathai" names a result; it does not ask for one.
         re.compile(r"\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
         re.compile(
-            r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|champions?|"
-            r"lost|loses|losing|"
+            r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|"
+            r"champions?|lost|loses|losing|(first|originally|newly) elected|"
             r"(was|were|been|is|are|be|got|get) (\w+ )?(re-?)?elected|re-elected|secured|captured|"
             r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
             re.IGNORECASE,

@@ -46,6 +46,8 @@ _BACK = re.compile(
     r"(?:its|it|their|they|he|she|him|his|her|the same|that|this|(?:the \w+ )?one)\b", re.IGNORECASE
 )
 MIN_PART_WORDS = 2
+# How many of a part's first chunks may hold its most similar article (`closest_first`).
+CLOSEST = 10
 
 
 # How the parts relate: one of two things compared ("Which was larger, A or B?"), the two ends
@@ -120,8 +122,19 @@ def search_parts(
         if window is not None and not window.recent:
             end = window.end + reporting_lag(window) if window.end else None
             wanted = wanted.within(window.start, end)
-        found.append(retriever.search(replace(request, query=part.query, filters=wanted)))
+        chunks = retriever.search(replace(request, query=part.query, filters=wanted))
+        found.append(closest_first(chunks))
     return found
+
+
+def closest_first(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """The chunks with those of the article most similar to the part (the best cosine among
+    the first CLOSEST chunks) first. A part's words shared with the whole question ("Which
+    paid more money, ...") can rank the other part's article first by words alone."""
+    if not chunks:
+        return []
+    best = max(chunks[:CLOSEST], key=lambda chunk: chunk.score).article_id
+    return [c for c in chunks if c.article_id == best] + [c for c in chunks if c.article_id != best]
 
 
 def with_parts(
