@@ -143,12 +143,12 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
     if outcome is None:
         return False
     asked = _Asked.of(clause, outcome)
-    articles: dict[str, list[str]] = {}
+    texts: dict[str, list[str]] = {}
     for item in evidence:
-        articles.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+        texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+    articles = {url: Vocabulary.of(*parts) for url, parts in texts.items()}
     for item in evidence:
-        article = Vocabulary.of(*articles[item.chunk.url])
-        if not all(article.holds(name) for name in asked.names):
+        if not all(articles[item.chunk.url].holds(name) for name in asked.names):
             continue
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):

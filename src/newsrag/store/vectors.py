@@ -3,8 +3,8 @@
 HNSW, the schema's own (migration 0001), is a graph that takes each chunk as it arrives. IVFFlat
 sorts the chunks into `lists` around k-means centres and scans the probed lists exactly: at 1M
 chunks (benchmarks/retrieval.py's store) it finds the exact 10 nearest at 10 probes (recall@10
-1.000 in and out of a 1-year window, HNSW 0.80 / 0.75) in 56 s of building instead of 143
-(benchmarks/ivfflat.py). Its centres are trained on the chunks present when it is built, so it is
+1.000 in and out of a 1-year window, HNSW 0.72) in 50 s of building instead of 135 (`make
+bench`, 2026-12-07). Its centres are trained on the chunks present when it is built, so it is
 built again once the store holds twice the chunks it was trained on (`VectorIndexes.maintain`,
 after each ingestion): a store of any size has been trained on at least half of its chunks.
 
