@@ -65,6 +65,20 @@ def test_an_amount_of_money_answers_how_much_a_deal_cost() -> None:
     assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0
 
 
+def test_a_death_toll_answers_which_was_deadlier() -> None:
+    question = "Which fire was deadlier, the hotel blaze in Karol Bagh or the slum fire?"
+
+    assert answer_strength(question, "Hotel fire kills at least seventeen in Karol Bagh") == 1.0
+    assert answer_strength(question, "The death toll rose to 39 on Friday.") == 1.0
+    assert answer_strength(question, "The hotel caught fire at 4am on 12 February.") == 0.4
+
+
+def test_an_age_answers_who_was_older() -> None:
+    question = "Mugabe vs Chirac: who was older when he died?"
+
+    assert answer_strength(question, "Mugabe died aged 95 in Singapore.") == 1.0
+
+
 def test_a_cause_answers_what_killed() -> None:
     question = "What killed the five girls in the escape room fire?"
 

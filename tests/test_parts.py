@@ -184,3 +184,44 @@ def test_a_part_s_most_similar_article_comes_first_though_words_ranked_another_f
     ordered = closest_first(found)
 
     assert [c.article_id for c in ordered] == [2, 1, 1, 3]
+
+
+def test_the_two_sides_may_come_before_what_is_asked_of_them() -> None:
+    parts = question_parts("zimbabwe's mugabe vs france's chirac - who was older when he died?")
+
+    assert [(part.query, part.subject, part.kind) for part in parts] == [
+        ("who was older when he died zimbabwe's mugabe", "zimbabwe's mugabe", "choice"),
+        ("who was older when he died france's chirac", "france's chirac", "choice"),
+    ]
+
+
+def test_before_or_after_asks_which_of_two_events_came_first() -> None:
+    parts = question_parts(
+        "did daimler-benz merge with chrysler before or after steve jobs went back to apple?"
+    )
+
+    assert [(part.subject, part.kind) for part in parts] == [
+        ("daimler-benz merge with chrysler", "span"),
+        ("steve jobs went back to apple", "span"),
+    ]
+
+
+def test_a_choice_followed_by_another_question_keeps_the_second_side_alone() -> None:
+    parts = question_parts(
+        "Which launched first, Apple's iTunes Music Store or Firefox 1.0, and how far apart "
+        "were they?"
+    )
+
+    assert [part.subject for part in parts] == ["Apple's iTunes Music Store", "Firefox 1.0"]
+
+
+def test_a_versus_after_a_colon_splits_at_the_first_side_named() -> None:
+    parts = question_parts(
+        "compare the death tolls: the apartment block that collapsed after a gas blast vs the "
+        "flats that fell down in aleppo"
+    )
+
+    assert [part.subject for part in parts] == [
+        "the apartment block that collapsed after a gas blast",
+        "the flats that fell down in aleppo",
+    ]

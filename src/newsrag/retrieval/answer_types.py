@@ -40,10 +40,28 @@ KINDS = (
     ),
     AnswerKind(
         "age",
-        re.compile(r"\bhow old\b|\b(what|which) age\b|\bage(d)? (was|is|did)\b", _I),
+        re.compile(
+            r"\bhow old\b|\b(what|which) age\b|\bage(d)? (was|is|did)\b|"
+            r"\b(older|younger|oldest|youngest|lived longer)\b",
+            _I,
+        ),
         re.compile(
             rf"\b{_AMOUNT}[- ]years?[- ]old\b|\baged? (of )?{_AMOUNT}\b|, \d{{1,3}},|"
             r"\b\d{1,3} years of age\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "toll",
+        re.compile(
+            r"\b(deadlier|deadliest|death tolls?|killed more|more (people )?(died|dead|deaths)|"
+            r"how many (people |lives )?(died|were killed|dead|killed|deaths|lost))\b",
+            _I,
+        ),
+        re.compile(
+            rf"\b{_AMOUNT}\s+(\w+\s+){{0,3}}?(dead|died|killed|deaths|fatalities|lost their lives)|"
+            rf"\b(kill(s|ed|ing)?|death toll (\w+ ){{0,3}}?(to|at|of|is|was))\s+"
+            rf"(at least |more than |over |about |nearly |some )?{_AMOUNT}\b",
             _I,
         ),
     ),

@@ -21,7 +21,7 @@ from newsrag.retrieval.coverage import (
     evidence_vocabulary,
     specific_terms,
 )
-from newsrag.retrieval.outcomes import unreported_outcome
+from newsrag.retrieval.events import unreported
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.text import YEAR, split_sentences
@@ -60,7 +60,7 @@ class Signals:
             sentence=max((share for share, _ in shares), default=0.0),
             typed=max((typed for _, typed in shares), default=0.0),
             other_year=float(_other_year(question, first)),
-            unreported=float(unreported_outcome(question, evidence)),
+            unreported=float(unreported(question, evidence)),
         )
 
     def probability(self) -> float:

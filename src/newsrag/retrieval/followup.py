@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
-from newsrag.retrieval.outcomes import unreported_outcome
+from newsrag.retrieval.events import unreported
 from newsrag.retrieval.query import is_follow_up, names_nothing, refers_back
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import Evidence
@@ -120,13 +120,13 @@ def outcome_chunks(
     that none of it reports, the chunks of the first article published after the best one on
     the same story (within FOLLOW_UP_MARGIN of its similarity) that reports it, first: coverage
     from before a vote does not answer who won it."""
-    if not found or not unreported_outcome(request.query, _evidence(found)):
+    if not found or not unreported(request.query, _evidence(found)):
         return found
     best = found[0]
     if best.published_at is None:
         return found
     for chunks in _later_in_story(retriever, request, best.published_at, best.score):
-        if not unreported_outcome(request.query, _evidence(chunks)):
+        if not unreported(request.query, _evidence(chunks)):
             return _first(chunks, found)
     return found
 

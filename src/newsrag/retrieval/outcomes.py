@@ -126,7 +126,7 @@ OUTCOMES = (
     ),
 )
 # "If convicted, Rittenhouse could receive ..." reports no result.
-_UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
+UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
 
 
 def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
@@ -203,6 +203,6 @@ def _states(outcome: Outcome, statement: str) -> bool:
     what will happen is decided: `Outcome.decided`)."""
     return any(
         outcome.decided
-        or not _UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
+        or not UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
         for found in outcome.stated.finditer(statement)
     )

@@ -23,9 +23,23 @@ from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS, parse_time, reporting_lag
 from newsrag.text import CLAUSE_END, keywords
 
+_ASKING = r"(?:which|who|what|whose|where|when|how)\b"
+_TAIL = rf"(?:,?\s+and\s+(?:{_ASKING}|by how)[^?]*)?"  # "..., and how far apart were they?"
 _CHOICE = re.compile(
     r"^(?P<head>(?:which|who|what|whose|where|did|was|were|is|are|does|do)\b[^,:;]*?)\s*[,:;]\s*"
-    r"(?:either\s+)?(?P<a>[^,;]+?),?\s+or\s+(?P<b>[^?]+?)\s*\??$",
+    rf"(?:either\s+)?(?P<a>[^,;]+?),?\s+or\s+(?P<b>[^?]+?){_TAIL}\s*\??$",
+    re.IGNORECASE,
+)
+# The two sides first, then what is asked of them: "Mugabe vs Chirac - who was older?"
+_SIDES_FIRST = re.compile(
+    r"^(?P<a>[^,:;?]+?),?\s+(?:vs\.?|versus|or)\s+(?P<b>[^:;?]+?)\s*(?:[,:;]|\s[\u2014\u2013-])\s*"
+    rf"(?P<head>{_ASKING}[^?]*?)\s*\??$",
+    re.IGNORECASE,
+)
+# "Did A happen before or after B?"
+_ORDER = re.compile(
+    r"^(?P<head>did|was|were|had|is|are)\s+(?P<a>.+?)\s+(?:before or after|after or before)\s+"
+    r"(?P<b>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(
@@ -37,7 +51,8 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 _VERSUS = re.compile(
-    r"^(?P<head>.*)\b(?P<a>(?:the|a|an)\s[^,;?]+?),?\s+"
+    r"^(?P<head>(?:.*?(?:[,:]|\b(?:on|in|at|of|from|for|during|to|by|with|about))\s+)?)"
+    r"(?P<a>(?:the|a|an)\s[^,:;?]+?),?\s+"
     r"(?:vs\.?|versus|compared (?:to|with))\s+"
     r"(?P<b>(?:the|a|an)\s(?:(?!\s[\u2014\u2013-]\s)[^?])+?)\s*\??$",  # B ends the question
     re.IGNORECASE,
@@ -70,6 +85,8 @@ def question_parts(question: str) -> list[Part]:
     question = " ".join(question.split())
     forms: tuple[tuple[re.Pattern[str], Kind], ...] = (
         (_CHOICE, "choice"),
+        (_SIDES_FIRST, "choice"),
+        (_ORDER, "span"),
         (_BETWEEN, "span"),
         (_AFTER, "span"),
         (_VERSUS, "choice"),

@@ -1,0 +1,145 @@
+"""Whether the news found reports that something asked about later happened.
+
+"Did Erdogan ever turn Hagia Sophia into a mosque?", "Did the amendment end up passing?" and
+"What date did the merger actually close?" ask whether (or when) an announced event went ahead:
+the words "ever", "end up", "actually", "finally", "eventually", "officially" or "go ahead and"
+say so. Coverage of the announcement names everything such a question names, yet answers it only
+when a sentence states the event as done ("the Senate passed it", "the toilet was recovered"), not
+as planned ("will convert", "is expected to pass"). Together with the results of
+`retrieval/outcomes.py` (who won, what sentence, ...), `unreported` tells the answerability
+decision when the news held stops before what the question asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from newsrag.retrieval.coverage import Vocabulary, specific_terms
+from newsrag.retrieval.outcomes import UNREALISED, unreported_outcome
+from newsrag.retrieval.select import Evidence
+from newsrag.retrieval.timeparse import MONTHS
+from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
+
+_LATER = re.compile(
+    r"^(?:(?P<when>when|(?:on )?(?:what|which) (?:date|day|year|month))|did|has|have|had|was|"
+    r"were|is)\b"
+    r".*?\b(?:ever|end(?:ed)? up|actually|finally|eventually|officially|go ahead and)\s+"
+    r"(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR = {
+    "be": ("was", "were", "been"),
+    "become": ("became",),
+    "begin": ("began", "begun"),
+    "break": ("broke", "broken"),
+    "bring": ("brought",),
+    "build": ("built",),
+    "buy": ("bought",),
+    "come": ("came",),
+    "do": ("did", "done"),
+    "fall": ("fell", "fallen"),
+    "find": ("found",),
+    "fly": ("flew", "flown"),
+    "get": ("got", "gotten"),
+    "give": ("gave", "given"),
+    "go": ("went", "gone"),
+    "hold": ("held",),
+    "keep": ("kept",),
+    "leave": ("left",),
+    "lose": ("lost",),
+    "make": ("made",),
+    "meet": ("met",),
+    "pay": ("paid",),
+    "rise": ("rose", "risen"),
+    "run": ("ran",),
+    "sell": ("sold",),
+    "send": ("sent",),
+    "take": ("took", "taken"),
+    "win": ("won",),
+}
+_BASE_REPORTED = re.compile(r"\b(?:did|didn't|did not|never)\s+$", re.IGNORECASE)
+
+
+def unreported(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the question asks for a result (`unreported_outcome`) or whether a later event
+    happened (`unreported_event`) that no statement of the evidence reports."""
+    return unreported_outcome(question, evidence) or unreported_event(question, evidence)
+
+
+def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the question asks if (or when) an event went ahead ("Did X ever V ...?") and no
+    sentence of an article holding all its names states it done: a past or present form of its
+    verb, or "did (not) V", with no "will", "could", "to" or "if" just before it, and no year
+    but the question's when it names one. A question asking when ("What date did X finally
+    V?") is unreported only when the verb is found as planned ("intends to leave"): the date of
+    a flight is often told as a launch."""
+    clause = CLAUSE_END.split(" ".join(question.split()), maxsplit=1)[0]
+    found = _LATER.search(clause)
+    if found is None or found["verb"].lower() in STOPWORDS:
+        return False
+    bases = _bases(found["verb"].lower())
+    done = _alternatives({form for base in bases for form in _done_forms(base)})
+    said = _alternatives(bases)
+    years = set(YEAR.findall(clause))
+    names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+    texts: dict[str, list[str]] = {}
+    for item in evidence:
+        texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+    planned = False
+    for parts in texts.values():
+        if not all(Vocabulary.of(*parts).holds(name) for name in names):
+            continue
+        for statement in _statements(parts):
+            stated = set(YEAR.findall(statement))
+            if years and stated and not stated & years:
+                continue
+            if _states(done, said, statement):
+                return False
+            planned = planned or bool(said.search(statement) or done.search(statement))
+    return planned or not found["when"]
+
+
+def _statements(parts: Sequence[str]) -> Iterable[str]:
+    yield parts[0]
+    for text in parts[1:]:
+        yield from split_sentences(text)
+
+
+def _states(done: re.Pattern[str], said: re.Pattern[str], statement: str) -> bool:
+    """Whether the statement says the event happened (or did not): a done form of its verb not
+    under "will", "could", "if" and the like, or its base form after "did" or "never"."""
+    for form in done.finditer(statement):
+        if not UNREALISED.search(statement[max(0, form.start() - 25) : form.start()]):
+            return True
+    return any(
+        _BASE_REPORTED.search(statement[: found.start()]) for found in said.finditer(statement)
+    )
+
+
+def _bases(verb: str) -> set[str]:
+    """The base forms a verb as asked may have: "passing" is "pass" (or "passe"), "coming"
+    "come" (or "com"), "stopping" "stop", "poisoned" "poison"; a form that is no word matches
+    nothing."""
+    for ending in ("ing", "ed"):
+        if verb.endswith(ending) and len(verb) >= len(ending) + 3:
+            stem = verb[: -len(ending)]
+            doubled = {stem[:-1]} if stem[-1] == stem[-2] and stem[-1] not in "ls" else set()
+            return {stem, f"{stem}e", *doubled}
+    return {verb}
+
+
+def _alternatives(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(sorted(words, key=len, reverse=True))})\b", re.I)
+
+
+def _done_forms(base: str) -> set[str]:
+    """The forms that state a verb's event as done: past, participle, present."""
+    forms = {*_IRREGULAR.get(base, ()), f"{base}s", f"{base}es"}
+    if base.endswith("e"):
+        forms.add(f"{base}d")
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        forms |= {f"{base[:-1]}ied", f"{base[:-1]}ies"}
+    else:
+        forms |= {f"{base}ed", f"{base}{base[-1]}ed"}
+    return forms
