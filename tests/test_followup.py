@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from newsrag.generation.citations import cited_before
 from newsrag.models import Message, RetrievedChunk, Source
 from newsrag.retrieval import Evidence
-from newsrag.retrieval.followup import follow_up_chunks, outcome_chunks, unsaid
+from newsrag.retrieval.followup import asks_what_next, follow_up_chunks, outcome_chunks, unsaid
 from newsrag.retrieval.search import Retriever, SearchRequest
 
 NOW = datetime(2020, 8, 30, tzinfo=UTC)
@@ -119,6 +119,22 @@ def test_what_happened_next_is_answered_without_what_was_already_said() -> None:
     ]
 
 
+def test_what_happened_next_leaves_out_the_story_told_when_a_later_article_leads() -> None:
+    later = Evidence(1, replace(chunk(5, 0.5, day=20), text="The court ruled unanimously."))
+    told = Evidence(2, replace(chunk(9, 0.6), text="A lower court found it unlawful."))
+
+    fresh = unsaid("What happened after that?", [later, told], [], [source(9)])
+
+    assert fresh == [later]
+
+
+def test_what_happened_next_keeps_the_story_told_when_no_later_article_leads() -> None:
+    told = Evidence(1, replace(chunk(9, 0.6), text="A lower court found it unlawful."))
+    other = Evidence(2, replace(chunk(4, 0.3), text="Markets fell."))
+
+    assert unsaid("What happened next?", [told, other], [], [source(9)]) == [told, other]
+
+
 def test_another_follow_up_may_repeat_what_was_said() -> None:
     story = [Evidence(1, replace(chunk(1, 0.6), text=NAVALNY))]
 
@@ -161,3 +177,9 @@ def test_a_result_already_found_needs_no_later_article() -> None:
     retriever = Stored([BEFORE, result], [], [later])
 
     assert outcome_chunks(retriever, OUTCOME, retriever.found) == [BEFORE, result]
+
+
+def test_how_a_story_ended_asks_what_happened_next() -> None:
+    assert asks_what_next("so how did the whole dispute end?")
+    assert asks_what_next("How did it turn out?")
+    assert not asks_what_next("How did the fire start?")

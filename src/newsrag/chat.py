@@ -25,6 +25,7 @@ from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
+from newsrag.retrieval.coverage import specific_terms
 from newsrag.retrieval.followup import (
     follow_up_chunks,
     new_topic,
@@ -222,14 +223,16 @@ class ChatService:
                 evidence = whole_articles(evidence, read, whole)
         best = max((source.score for source in sources), default=0.0)
         only_time = window is not None and not topic_words(query)
-        signals = Signals.of(query, sources, evidence)
+        named = specific_terms(self.retriever.truecase(query))
+        signals = Signals.of(query, sources, evidence, named)
         answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
         covered = bool(sources) and (
             only_time or _on_topic(query, evidence) or (best >= self.min_score and answerable)
         )
         if recent:
             sources, evidence = newest_first(sources, evidence)
-        evidence = unsaid(query, evidence, [m.content for m in history if m.role == "assistant"])
+        said = [m.content for m in history if m.role == "assistant"]
+        evidence = unsaid(query, evidence, said, before)
         return Retrieval(query, list(sources), list(evidence), covered, window, signals)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:

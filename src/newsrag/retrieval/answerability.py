@@ -45,12 +45,20 @@ class Signals:
     unreported: float  # 1 when a result asked about is reported nowhere
 
     @classmethod
-    def of(cls, question: str, sources: Sequence[Source], evidence: Sequence[Evidence]) -> Signals:
+    def of(
+        cls,
+        question: str,
+        sources: Sequence[Source],
+        evidence: Sequence[Evidence],
+        names: Sequence[str] | None = None,
+    ) -> Signals:
+        """The signals of the evidence for the question; `names` are the question's names
+        when they are known better than by its capitals (`retrieval/names.py`)."""
         best = sources[0] if sources else None
         first = [item.chunk for item in evidence if best and item.n == best.n]
         article = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in first))
         wanted = sorted(topic_words(question))
-        names = specific_terms(question)
+        names = specific_terms(question) if names is None else names
         held = evidence_vocabulary(evidence)
         shares = list(_sentence_shares(question, wanted, evidence))
         return cls(

@@ -33,7 +33,8 @@ SAID_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+")
 _NEXT = re.compile(
     r"\b(what happened next|what happened after(?:wards| that)?|what came next|what followed|"
-    r"after that|since then|afterwards)\b",
+    r"after that|since then|afterwards|"
+    r"how did (?:it|that|this|things|the (?:whole )?\w+) (?:end|turn out|play out))\b",
     re.IGNORECASE,
 )
 
@@ -135,16 +136,28 @@ def _evidence(chunks: Sequence[RetrievedChunk]) -> list[Evidence]:
     return [Evidence(1, chunk) for chunk in chunks]
 
 
-def unsaid(question: str, evidence: Sequence[Evidence], said: Sequence[str]) -> list[Evidence]:
+def unsaid(
+    question: str,
+    evidence: Sequence[Evidence],
+    said: Sequence[str],
+    cited: Sequence[Source] = (),
+) -> list[Evidence]:
     """For "what happened next?", the evidence without the sentences the conversation's
-    answers (`said`) already gave: what is new, not the story's recap. A sentence counts as
-    given when its first SAID_WORDS words are in an answer; when nothing else is left, or for
-    another question, the evidence is kept whole."""
-    given = f" {' '.join(_words(text) for text in said)} "
-    if not asks_what_next(question) or not given.strip():
+    answers (`said`) already gave: what is new, not the story's recap; and when a later article
+    on the story leads the sources, without the articles the previous answer cited (`cited`). A
+    sentence counts as given when its first SAID_WORDS words are in an answer; when nothing
+    else is left, or for another question, the evidence is kept whole."""
+    if not asks_what_next(question):
         return list(evidence)
+    before = {source.url for source in cited}
+    leading = min(evidence, key=lambda item: item.n, default=None)
+    later = leading is not None and leading.chunk.url not in before
+    new = [item for item in evidence if not (later and item.chunk.url in before)]
+    given = f" {' '.join(_words(text) for text in said)} "
+    if not given.strip():
+        return new
     fresh = []
-    for item in evidence:
+    for item in new:
         kept = [
             sentence
             for sentence in split_sentences(item.chunk.text)
@@ -152,7 +165,7 @@ def unsaid(question: str, evidence: Sequence[Evidence], said: Sequence[str]) -> 
         ]
         if kept:
             fresh.append(Evidence(item.n, replace(item.chunk, text=" ".join(kept))))
-    return fresh or list(evidence)
+    return fresh or new
 
 
 def _words(text: str, limit: int | None = None) -> str:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from newsrag.embeddings import Embedder
 from newsrag.models import RetrievedChunk, SearchFilters
+from newsrag.retrieval.names import ProperNames
 from newsrag.retrieval.rank import Ranking, rerank
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.store.search import ChunkSearch, Fusion
@@ -89,6 +90,11 @@ class Retriever(ABC):
         default."""
         return []
 
+    def truecase(self, text: str) -> str:
+        """`text` with the lower-case words the store writes as names capitalised
+        (`retrieval/names.py`); as it is by default."""
+        return text
+
 
 class HybridRetriever(Retriever):
     """Dense and full-text search fused in SQL (`mode` "dense" or "text" uses one of them), then
@@ -111,6 +117,7 @@ class HybridRetriever(Retriever):
         self.ranking = ranking or Ranking()
         self._categories = categories
         self._known: tuple[list[str], float] = ([], 0.0)
+        self.names = ProperNames(chunks.spellings)
         self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> list[RetrievedChunk]:
@@ -149,6 +156,9 @@ class HybridRetriever(Retriever):
 
     def article_chunks(self, urls: Sequence[str], query: str) -> list[RetrievedChunk]:
         return self.chunks.article_chunks(self.embedder.embed_one(query), urls)
+
+    def truecase(self, text: str) -> str:
+        return self.names.truecase(text)
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and

@@ -41,6 +41,8 @@ TEXT_BUDGET = 2000
 # ranking 500, while ranking every chunk holding the rarest word took 40 / 117
 # (benchmarks/retrieval.py's store, 40 dev questions).
 RANK_LIMIT = 300
+# How many chunks holding a word tell how the store spells it (`ChunkSearch.spellings`).
+SPELLING_SAMPLE = 20
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,16 @@ class ChunkSearch:
 
         return self.db.read(work)
 
+    def spellings(self, words: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """For each lower-case word, how often the first SPELLING_SAMPLE chunks holding it write
+        it capitalised inside a sentence ("in Boston"), and how often in lower case."""
+        rows = self.db.read(
+            lambda conn: conn.execute(
+                _SPELLINGS, {"words": list(words), "sample": SPELLING_SAMPLE}
+            ).fetchall()
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
     def openings(self, article_ids: Sequence[int]) -> dict[int, str]:
         """The text of each article's first chunk, by article id."""
         rows = self.db.read(
@@ -265,6 +277,20 @@ class ChunkSearch:
                 return cur.execute(sql, params).fetchall()
 
         return [retrieved(row) for row in self.db.read(work)]
+
+
+# The words are lower-case letters only (`retrieval/names.py`), safe inside a pattern.
+_SPELLINGS = r"""
+    SELECT w,
+           coalesce(sum((SELECT count(*) FROM regexp_matches(
+               c.text, '[^.!?"\s]\s+' || initcap(w) || '\M', 'g'))), 0),
+           coalesce(sum((SELECT count(*) FROM regexp_matches(c.text, '\m' || w || '\M', 'g'))), 0)
+    FROM unnest(%(words)s::text[]) AS w
+    LEFT JOIN LATERAL (
+        SELECT text FROM chunks WHERE tsv @@ plainto_tsquery('english', w) LIMIT %(sample)s
+    ) c ON true
+    GROUP BY w
+"""
 
 
 def _text_matches(tiers: Sequence[str], filters: SearchFilters, where: str) -> tuple[str, str, str]:

@@ -1,0 +1,80 @@
+"""Names in a question typed in lower case: "who won the 2019 boston marathon?" names Boston.
+
+Whether a question's words are names decides much of whether the news found answers it (every
+name must be in the evidence: `retrieval/coverage.py`), and names are told by their capitals. A
+word the question writes in lower case is a name when the store's articles write it capitalised
+inside their sentences (at least NAME_SHARE of at least MIN_SEEN times, in the chunks
+`ChunkSearch.spellings` samples): the question is read with that word capitalised. How the store
+spells a word is remembered (REMEMBERED words), as it changes only with what is ingested.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+
+from newsrag.retrieval.timeparse import MONTHS
+from newsrag.text import STOPWORDS
+
+MIN_SEEN = 3
+NAME_SHARE = 0.75
+REMEMBERED = 20_000
+MIN_LENGTH = 3
+_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w-])")
+
+Spellings = Callable[[Sequence[str]], Mapping[str, tuple[int, int]]]
+
+
+class ProperNames:
+    """Which lower-case words the store writes as names, from `spellings` (for each word, how
+    often it is written capitalised inside a sentence and how often in lower case)."""
+
+    def __init__(self, spellings: Spellings, remembered: int = REMEMBERED) -> None:
+        self.spellings = spellings
+        self.remembered = remembered
+        self._named: OrderedDict[str, bool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def truecase(self, question: str) -> str:
+        """The question with each lower-case word the store writes as a name capitalised; its
+        first word stays as it is."""
+        found = [m for m in _WORD.finditer(question) if m.start() > 0 and _candidate(m.group())]
+        named = self.named({m.group() for m in found})
+        text = list(question)
+        for m in found:
+            if m.group() in named:
+                text[m.start()] = text[m.start()].upper()
+        return "".join(text)
+
+    def named(self, words: set[str]) -> set[str]:
+        """Those of the lower-case `words` the store writes as names."""
+        with self._lock:
+            unknown = sorted(word for word in words if word not in self._named)
+        if unknown:
+            counts = self.spellings(unknown)
+            with self._lock:
+                for word in unknown:
+                    capitalised, lower = counts.get(word, (0, 0))
+                    seen = capitalised + lower
+                    self._named[word] = seen >= MIN_SEEN and capitalised >= NAME_SHARE * seen
+                while len(self._named) > self.remembered:
+                    self._named.popitem(last=False)
+        with self._lock:
+            return {word for word in words if self._named.get(word)}
+
+
+_DAYS = frozenset(name.lower() for name in calendar.day_name)
+
+
+def _candidate(word: str) -> bool:
+    """Whether a lower-case word may be a name: not a month or a day, which the question's
+    time says (`retrieval/timeparse.py`), nor a common word."""
+    return (
+        len(word) >= MIN_LENGTH
+        and word not in STOPWORDS
+        and word not in MONTHS
+        and word not in _DAYS
+    )

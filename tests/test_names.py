@@ -1,0 +1,96 @@
+"""Names in a question typed in lower case are known by how the store writes them: a word its
+articles capitalise inside sentences ("the Boston Marathon") is a name, one they write in lower
+case ("a marathon") is not. Texts modelled on Wikinews articles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from newsrag.models import Source
+from newsrag.retrieval.answerability import Signals
+from newsrag.retrieval.coverage import specific_terms
+from newsrag.retrieval.names import ProperNames
+from newsrag.store import ArticleStore, ChunkSearch, Database
+from tests.conftest import FakeEmbedder, article
+from tests.db_helpers import write
+from tests.test_answer_checks import evidence
+
+SPELLED = {"boston": (5, 0), "marathon": (1, 6), "kosgei": (3, 1), "chicago": (1, 0)}
+
+
+class Spellings:
+    """The store's spellings of SPELLED, and the words asked about, call by call."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    def __call__(self, words: Sequence[str]) -> Mapping[str, tuple[int, int]]:
+        self.asked.append(list(words))
+        return {word: SPELLED[word] for word in words if word in SPELLED}
+
+
+def test_a_word_the_store_capitalises_is_read_as_a_name() -> None:
+    names = ProperNames(Spellings())
+
+    truecased = names.truecase("who won the women's race at the 2019 boston marathon?")
+
+    assert truecased == "who won the women's race at the 2019 Boston marathon?"
+
+
+def test_a_word_seen_too_rarely_or_mostly_in_lower_case_stays_as_typed() -> None:
+    names = ProperNames(Spellings())
+
+    assert names.truecase("did kosgei win in chicago?") == "did Kosgei win in chicago?"
+
+
+def test_months_and_the_first_word_are_not_looked_up() -> None:
+    spellings = Spellings()
+    names = ProperNames(spellings)
+
+    names.truecase("boston in november")
+
+    assert spellings.asked == []
+
+
+def test_how_the_store_spells_a_word_is_asked_once() -> None:
+    spellings = Spellings()
+    names = ProperNames(spellings)
+
+    names.truecase("who won the boston marathon?")
+    names.truecase("the boston marathon: who won it?")
+
+    assert spellings.asked == [["boston", "marathon", "won"]]
+
+
+def test_the_store_counts_capitals_inside_sentences_only(
+    fresh_db: Database, fake_embedder: FakeEmbedder
+) -> None:
+    texts = [
+        "Brigid Kosgei won the Chicago Marathon. Kosgei ran in Chicago after a marathon in Boston.",
+        "Chicago police closed roads for the race.",
+    ]
+    write(ArticleStore(fresh_db), fake_embedder, article("https://e.org/kosgei", None), texts)
+
+    spellings = ChunkSearch(fresh_db).spellings(["kosgei", "marathon", "chicago", "zanzibar"])
+
+    assert spellings == {
+        "kosgei": (1, 0),
+        "marathon": (1, 1),
+        "chicago": (2, 0),
+        "zanzibar": (0, 0),
+    }
+
+
+def test_a_lower_case_name_the_evidence_lacks_makes_a_near_miss_unanswerable() -> None:
+    question = "who won the women's race at the 2019 boston marathon?"
+    found = [
+        evidence(
+            "Kenya's Brigid Kosgei sets new world record at Chicago Marathon",
+            "Brigid Kosgei of Kenya won the women's race at the 2019 Chicago Marathon.",
+        )
+    ]
+    best = [Source(1, found[0].chunk.title, found[0].chunk.url, 0.6, None, "Wikinews")]
+    named = specific_terms(ProperNames(Spellings()).truecase(question))
+
+    assert Signals.of(question, best, found).answerable
+    assert not Signals.of(question, best, found, named).answerable
