@@ -79,6 +79,26 @@ def test_an_age_answers_who_was_older() -> None:
     assert answer_strength(question, "Mugabe died aged 95 in Singapore.") == 1.0
 
 
+def test_a_statement_of_the_result_asked_answers_it_before_a_mere_name() -> None:
+    question = "Who took over from Dan Akerson as GM's chief executive?"
+
+    assert answer_strength(question, "She replaces Daniel Akerson as chief executive.") == 1.0
+    assert answer_strength(question, "Barra holds a degree from Kettering University.") < 1.0
+
+
+def test_a_prison_term_answers_what_prison_terms_were_given() -> None:
+    question = "What prison terms did the two officers convicted of rape receive?"
+
+    assert answer_strength(question, "Both received seven-year prison terms.") == 1.0
+    assert answer_strength(question, "Two officers were found guilty on Thursday.") == 0.0
+
+
+def test_a_result_a_relative_clause_names_is_not_what_is_asked() -> None:
+    question = "What was the name of the exoplanet that won them the 2019 Nobel?"
+
+    assert answer_strength(question, "Queloz and Mayor won their prize in 2019.") == 0.0
+
+
 def test_a_cause_answers_what_killed() -> None:
     question = "What killed the five girls in the escape room fire?"
 

@@ -115,3 +115,15 @@ def test_first_elected_without_a_verb_before_it_reports_an_election_won() -> Non
     text = "Conyers, first elected to Congress in 1964, was born in Detroit, Michigan, in 1929."
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_stepping_into_a_role_names_the_successor() -> None:
+    question = "Who took over his role as chair of the Oversight committee after Cummings?"
+    title = "US Representative Elijah Cummings dies at age 68"
+    text = (
+        "Representative Carolyn Maloney, the most senior Democrat on the Oversight Committee, "
+        "has stepped into Cummings's role as the committee's acting chair."
+    )
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+    assert unreported_outcome(question, [evidence(title, "Cummings chaired the Oversight panel.")])

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsrag.retrieval.outcomes import Outcome, asked_outcome, states_outcome
+
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -19,6 +21,9 @@ _NUMBER_WORDS = (
 _AMOUNT = rf"(?:\d[\d,.]*|(?:an?|{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _I = re.IGNORECASE
+# A sentence naming someone new, or stating the result asked about, for a question asking who
+# won (or succeeded, ...): most likely, but less so than one doing both.
+PARTLY = 0.7
 
 
 @dataclass(frozen=True)
@@ -154,26 +159,35 @@ def asks_kind(question: str) -> bool:
 
 def answer_strength(question: str, sentence: str) -> float:
     """1.0 when the sentence holds an answer of a specific kind the question asks for (a
-    duration for "how long", a name the question lacks for "who"); 0.4 when the question asks
-    for a quantity and the sentence merely holds a number; else 0.0."""
-    kinds, names, quantity = _asked(question)
+    duration for "how long", a name the question lacks for "who", a statement of the result a
+    question about one asks for: `retrieval/outcomes.py`); PARTLY when it asks who had a result
+    and the sentence names someone new or states the result, not both; 0.4 when the question
+    asks for a quantity and the sentence merely holds a number; else 0.0."""
+    kinds, names, quantity, result = _asked(question)
     if any(kind.found.search(sentence) for kind in kinds):
         return 1.0
+    stated = result is not None and not kinds and states_outcome(result, sentence)
     if names:
         asked = question.lower()
-        if any(name.lower() not in asked for name in _NAME.findall(sentence)):
+        named = any(name.lower() not in asked for name in _NAME.findall(sentence))
+        if named and (stated or result is None):  # "Who won?": a winner named as such
             return 1.0
+        if named or stated:
+            return PARTLY
+    elif stated:
+        return 1.0
     if quantity and QUANTITY.found.search(sentence):
         return 0.4
     return 0.0
 
 
 @lru_cache(maxsize=256)
-def _asked(question: str) -> tuple[tuple[AnswerKind, ...], bool, bool]:
-    """The kinds the question asks for, whether it asks for a name, whether for a quantity
-    (each sentence of the evidence is weighed against the same question)."""
+def _asked(question: str) -> tuple[tuple[AnswerKind, ...], bool, bool, Outcome | None]:
+    """The kinds the question asks for, whether it asks for a name, whether for a quantity,
+    which result (each sentence of the evidence is weighed against the same question)."""
     return (
         tuple(kind for kind in KINDS if kind.asked.search(question)),
         bool(NAME_ASKED.search(question)),
         bool(QUANTITY.asked.search(question)),
+        asked_outcome(question),
     )

@@ -47,7 +47,7 @@ OUTCOMES = (
         ),
     ),
     Outcome(
-        re.compile(r"\b(prison|jail) (sentence|term)\b|\bwhat sentence\b", re.IGNORECASE),
+        re.compile(r"\b(prison|jail) (sentences?|terms?)\b|\bwhat sentences?\b", re.IGNORECASE),
         re.compile(
             r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
             r"(received|given|handed|serving|serves) "
@@ -83,12 +83,16 @@ OUTCOMES = (
     ),
     Outcome(  # who came after someone
         re.compile(
-            r"\b(succeed(ed|s)?|successor|replaced?|replaces)\b|\bbecame (\w+ ){1,4}after\b",
+            r"\b(succeed(ed|s)?|successor|replaced?|replaces|t(ake|akes|ook) over)\b|"
+            r"\bbecame (\w+ ){1,4}after\b|"
+            r"\b(got|gets|get|took|take) (his|her|their) (job|post|seat|role)\b",
             re.IGNORECASE,
         ),
         re.compile(
             r"\b(succeed(ed|s|ing)?|replac(e|ed|es|ing)|successor|sworn in|"
             r"t(ake|akes|aken|aking|ook) (office|over)|(filled|taken) by|appointed|"
+            r"step(s|ped|ping)? into (\S+ ){0,3}(role|shoes|post|job)|"
+            r"as (\S+ ){0,2}(acting|interim)|"
             r"(named|chose|picked|nominated) (\w+ ){0,3}(as|to)|"
             r"(was|were|been|is|be) (\w+ ){0,2}(named|chosen|picked|nominated|elected))\b",
             re.IGNORECASE,
@@ -125,8 +129,30 @@ OUTCOMES = (
         ),
     ),
 )
+_RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "If convicted, Rittenhouse could receive ..." reports no result.
 UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
+
+
+def asked_outcome(question: str) -> Outcome | None:
+    """The kind of result the question's first clause asks about, if any; not one a relative
+    clause gives as background ("the exoplanet that won them the Nobel")."""
+    clause = CLAUSE_END.split(question, maxsplit=1)[0]
+    for outcome in OUTCOMES:
+        found = outcome.asked.search(clause)
+        if found and not _RELATIVE.search(clause[: found.start()]):
+            return outcome
+    return None
+
+
+def states_outcome(outcome: Outcome, statement: str) -> bool:
+    """Whether the statement reports such a result, not one that could or will happen (unless
+    what will happen is decided: `Outcome.decided`)."""
+    return any(
+        outcome.decided
+        or not UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
+        for found in outcome.stated.finditer(statement)
+    )
 
 
 def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
@@ -138,11 +164,10 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
     headline, all the names in its article, and no year but the question's when the question
     names one: coverage from before a vote, or of another year's race, is not a report of it.
     """
-    clause = CLAUSE_END.split(question, maxsplit=1)[0]
-    outcome = next((o for o in OUTCOMES if o.asked.search(clause)), None)
+    outcome = asked_outcome(question)
     if outcome is None:
         return False
-    asked = _Asked.of(clause, outcome)
+    asked = _Asked.of(CLAUSE_END.split(question, maxsplit=1)[0], outcome)
     texts: dict[str, list[str]] = {}
     for item in evidence:
         texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
@@ -152,7 +177,9 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
             continue
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
-            if _states(outcome, statement) and asked.reported(statement, before, item.chunk.title):
+            if states_outcome(outcome, statement) and asked.reported(
+                statement, before, item.chunk.title
+            ):
                 return False
             before = statement
     return True
@@ -196,13 +223,3 @@ class _Asked:
         return (not self.names or any(near.holds(name) for name in self.names)) and (
             not self.words or any(around.holds(word) for word in self.words)
         )
-
-
-def _states(outcome: Outcome, statement: str) -> bool:
-    """Whether the statement reports such a result, not one that could or will happen (unless
-    what will happen is decided: `Outcome.decided`)."""
-    return any(
-        outcome.decided
-        or not UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
-        for found in outcome.stated.finditer(statement)
-    )
