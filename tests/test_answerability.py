@@ -132,3 +132,30 @@ def test_an_acronym_is_held_by_the_words_it_stands_for() -> None:
     assert held.holds("irs")
     assert Vocabulary.of("The Food and Drug Administration approved it.").holds("fda")
     assert not held.holds("fbi")
+
+
+def test_a_dotted_acronym_and_a_number_with_its_unit_are_held() -> None:
+    held = Vocabulary.of("The wreck was the U.S.S. Grayback. Warholm won the 400 m hurdles.")
+
+    assert held.holds("uss")
+    assert held.holds("400m")
+    assert not held.holds("200m")
+
+
+def test_the_month_asked_about_is_the_search_s_time_not_a_name() -> None:
+    text = "A Polish chef grabbed a narwhal tusk to confront the attacker on London Bridge."
+    sources, evidence = found("Bystanders foil knife attack on London Bridge", text)
+
+    signals = Signals.of(
+        "What did the Polish chef grab on London Bridge in November?", sources, evidence
+    )
+
+    assert signals.names == 1.0
+
+
+def test_the_category_of_a_contest_must_be_named_like_a_name() -> None:
+    text = "Karsten Warholm of Norway won the men's 400 metres hurdles final in Doha."
+    sources, evidence = found("Warholm wins gold in 400 m hurdles", text)
+
+    assert Signals.of("Who won the men's 400 m hurdles in Doha?", sources, evidence).names == 1.0
+    assert Signals.of("Who won the women's 400 m hurdles in Doha?", sources, evidence).names < 1.0

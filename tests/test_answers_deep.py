@@ -67,3 +67,26 @@ def test_the_same_prize_in_another_year_is_refused(client: TestClient) -> None:
 
     assert body["answer"] == NOT_COVERED
     assert body["sources"] == []
+
+
+def test_a_comparison_naming_its_sides_first_keeps_both_articles(client: TestClient) -> None:
+    body = chat(client, new_id(), "ford vs daimlerchrysler - which carmaker cut more jobs?")
+
+    assert {FORD, DAIMLER} <= set(source_urls(body))
+    assert "30,000" in body["answer"] and "13,000" in body["answer"]
+
+
+def test_a_year_before_any_news_held_is_searched_as_a_past_event(client: TestClient) -> None:
+    body = chat(client, new_id(), "How much did Apple Computer pay Apple Corps in 1981?")
+
+    assert WIKI + "Beatles'_Apple_Corps_sues_Apple_Computer" in source_urls(body)
+    assert "$80,000" in body["answer"]
+    assert body["timeWindow"] is None
+
+
+def test_whether_an_announced_deal_went_ahead_is_refused_without_a_report(
+    client: TestClient,
+) -> None:
+    body = chat(client, new_id(), "Did Kmart ever actually complete its purchase of Sears?")
+
+    assert body["answer"] == NOT_COVERED

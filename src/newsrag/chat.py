@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator as Events
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from newsrag import timing
@@ -173,7 +173,9 @@ class ChatService:
         a message that names nothing but finds another story far better by itself is a new
         question (`new_topic`). The time the message itself names ("in March 2020", "latest";
         not the earlier question's, as a follow-up may ask what came later) narrows or orders
-        the search, relative to `as_of` (NEWSRAG_AS_OF, else today). A two-part question ("Which was
+        the search, relative to `as_of` (NEWSRAG_AS_OF, else today); when nothing was published
+        then, it names a past event ("Who drafted Kobe Bryant in 1996?") and the whole store is
+        searched. A two-part question ("Which was
         larger, A or B?") is also searched part by part, each in the time it names, and each
         part's best article is kept (`retrieval/parts.py`); a question about a result that
         nothing found reports is searched in the later articles on the story
@@ -205,6 +207,10 @@ class ChatService:
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
+            if not chunks and window is not None and not recent and not parts:
+                # Nothing published then: the year names a past event ("the 1996 NBA draft").
+                window, request = None, replace(request, filters=filters or SearchFilters())
+                chunks = self.retriever.search(request)
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if parts:
                 chunks = with_parts(chunks, each)

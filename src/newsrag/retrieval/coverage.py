@@ -25,7 +25,11 @@ _PART = re.compile(r"[A-Za-z0-9]+")
 MIN_LENGTH = 3
 MAX_INITIALS = 6
 _LEADING = {"The", "A", "An"}
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? [A-Z][a-z]+)+")
+_CAPITALISED_RUN = re.compile(
+    r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? (?:[A-Z][a-z]+|[A-Z]\.(?= [A-Z])))+"
+)
+_MEASURE = re.compile(r"(\d+)(?:m|km|cm|mm|kg|g|mph|kph|ft|mi|lb|lbs|gb|mb|tb|mw|gw|kw|s)")
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 STEM = 5
 
 
@@ -79,15 +83,18 @@ class Vocabulary:
         """Whether the term is one of the words, or a word starts with its first STEM letters
         ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
         the words another ("Britain's" and "British", "French" and "France"), or the term is a
-        plural whose singular is one of the words ("Macs" and "Mac")."""
+        plural whose singular is one of the words ("Macs" and "Mac"), or the term is a number
+        with its unit and the number is one of the words ("400m" and "400 m")."""
+        measured = _MEASURE.fullmatch(term)
         return any(
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
             for word in (term, *NATIONS.get(term, ()), singular(term))
-        )
+        ) or bool(measured and measured[1] in self.words)
 
 
 def _vocabulary(text: str) -> Vocabulary:
-    words = frozenset(_WORD.findall(text.lower())) | acronyms(text)
+    dotted = {found.replace(".", "").lower() for found in _DOTTED.findall(text)}
+    words = frozenset(_WORD.findall(text.lower())) | acronyms(text) | dotted
     return Vocabulary(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
 
 

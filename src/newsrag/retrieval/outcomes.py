@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from newsrag.retrieval.coverage import MIN_LENGTH, Vocabulary, specific_terms
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import ANAPHORIC, CLAUSE_END, YEAR, keywords, split_sentences
+from newsrag.text import ANAPHORIC, CLAUSE_END, YEAR, keywords, singular, split_sentences
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,7 @@ class _Asked:
             for word in keywords(clause)
             if len(word) >= MIN_LENGTH
             and word not in names
+            and word not in {singular(name) for name in names}  # "Corps", kept as "corp"
             and word not in MONTHS
             and not word.isdigit()
             and not outcome.asked.fullmatch(word)

@@ -117,7 +117,7 @@ class HybridRetriever(Retriever):
         self.ranking = ranking or Ranking()
         self._categories = categories
         self._known: tuple[list[str], float] = ([], 0.0)
-        self.names = ProperNames(chunks.spellings)
+        self.names = ProperNames(lambda words: self.chunks.spellings(words))
         self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> list[RetrievedChunk]:
