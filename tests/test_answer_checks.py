@@ -99,6 +99,18 @@ def test_a_result_a_relative_clause_names_is_not_what_is_asked() -> None:
     assert answer_strength(question, "Queloz and Mayor won their prize in 2019.") == 0.0
 
 
+def test_a_wind_speed_answers_which_storm_was_stronger() -> None:
+    question = "Which storm had stronger winds, Dorian or Humberto?"
+
+    assert answer_strength(question, "Dorian's sustained winds were near 180 mph.") == 1.0
+
+
+def test_a_birth_date_answers_who_was_born_first() -> None:
+    question = "Who was born first: Ginger Baker or Robert Hunter?"
+
+    assert answer_strength(question, "Hunter was born on June 23, 1941.") == 1.0
+
+
 def test_a_cause_answers_what_killed() -> None:
     question = "What killed the five girls in the escape room fire?"
 

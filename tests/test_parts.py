@@ -225,3 +225,14 @@ def test_a_versus_after_a_colon_splits_at_the_first_side_named() -> None:
         "the apartment block that collapsed after a gas blast",
         "the flats that fell down in aleppo",
     ]
+
+
+def test_how_much_more_one_thing_was_than_another_is_a_choice() -> None:
+    parts = question_parts(
+        "how much faster was kipchoge's marathon in vienna than kosgei's record run in chicago?"
+    )
+
+    assert [(part.subject, part.kind) for part in parts] == [
+        ("kipchoge's marathon in vienna", "choice"),
+        ("kosgei's record run in chicago", "choice"),
+    ]

@@ -71,6 +71,14 @@ KINDS = (
         ),
     ),
     AnswerKind(
+        "speed",
+        re.compile(r"\bhow fast\b|\b(faster|slower|stronger winds?|wind ?speeds?|top speed)\b", _I),
+        re.compile(
+            r"\b\d[\d,.]*\s?(mph|km/h|kph|kmh|knots|(miles|kilometres|kilometers) (per|an) hour)\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
         "money",
         re.compile(
             r"\bhow much\b.*\b(pay|paid|paying|cost|costs|price|worth|spend|spent|debt|profit|"
@@ -107,7 +115,8 @@ KINDS = (
         "date",
         re.compile(
             r"^\s*when\b|\b(what|which|in what) (year|month|day|date)\b|\bsince when\b|"
-            r"\bbetween\b.+\band\b|\bcame first\b|\b(happened|was|came) (earlier|sooner)\b",
+            r"\bbetween\b.+\band\b|\bcame first\b|\b(happened|was|came) (earlier|sooner)\b|"
+            r"\bborn (first|earlier|later)\b",
             _I,
         ),
         re.compile(

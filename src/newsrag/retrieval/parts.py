@@ -36,6 +36,12 @@ _SIDES_FIRST = re.compile(
     rf"(?P<head>{_ASKING}[^?]*?)\s*\??$",
     re.IGNORECASE,
 )
+# "How much faster was A than B?"
+_THAN = re.compile(
+    r"^(?P<head>how much (?:\w+er|more|less))\s+(?:was|were|is|are|did)\s+(?P<a>.+?)\s+than\s+"
+    r"(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
 # "Did A happen before or after B?"
 _ORDER = re.compile(
     r"^(?P<head>did|was|were|had|is|are)\s+(?P<a>.+?)\s+(?:before or after|after or before)\s+"
@@ -87,6 +93,7 @@ def question_parts(question: str) -> list[Part]:
         (_CHOICE, "choice"),
         (_SIDES_FIRST, "choice"),
         (_ORDER, "span"),
+        (_THAN, "choice"),
         (_BETWEEN, "span"),
         (_AFTER, "span"),
         (_VERSUS, "choice"),
