@@ -159,3 +159,10 @@ def test_the_category_of_a_contest_must_be_named_like_a_name() -> None:
 
     assert Signals.of("Who won the men's 400 m hurdles in Doha?", sources, evidence).names == 1.0
     assert Signals.of("Who won the women's 400 m hurdles in Doha?", sources, evidence).names < 1.0
+
+
+def test_a_party_s_nickname_is_held_by_its_name() -> None:
+    held = Vocabulary.of("Boris Johnson won the Conservative leadership ballot.")
+
+    assert held.holds("tory")
+    assert not held.holds("labour")

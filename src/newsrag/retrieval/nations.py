@@ -1,7 +1,9 @@
 """Countries and the words for their people, so that a question's "Britain's air force" is
-matched by an article's "British" or "UK", and "the French president" by "France".
+matched by an article's "British" or "UK", and "the French president" by "France"; and the
+parties news calls by another name ("the Tories" are the Conservatives, "the GOP" the
+Republicans).
 
-`NATIONS` maps each lower-cased word to the other words naming the same country.
+`NATIONS` maps each lower-cased word to the other words naming the same country or party.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ singaporean | slovakia slovak | slovenia slovenian | somalia somali | spain span
 sudan sudanese | sweden swedish swede | switzerland swiss | syria syrian | taiwan taiwanese |
 thailand thai | tonga tongan | tunisia tunisian | turkey turkish turk | uganda ugandan |
 ukraine ukrainian | america american usa us | venezuela venezuelan |
-vietnam vietnamese | yemen yemeni | zimbabwe zimbabwean
+vietnam vietnamese | yemen yemeni | zimbabwe zimbabwean |
+tory tories conservative conservatives | gop republican republicans |
+dems democrat democrats democratic
 """
 
 
