@@ -54,3 +54,16 @@ def test_a_date_asked_is_unreported_only_when_the_event_is_found_planned() -> No
 
 def test_a_question_without_a_later_event_is_not_checked() -> None:
     assert not unreported_event("did erdogan turn hagia sophia into a mosque?", [])
+
+
+def test_how_a_lawsuit_was_eventually_resolved_needs_a_report_of_its_resolution() -> None:
+    title = "Cisco sues Apple for iPhone trademark"
+    text = "Apple said it would ask a court to resolve this dispute."
+    settled = text + " The two companies resolved the dispute in February."
+
+    assert unreported_event(
+        "How was Cisco's lawsuit against Apple eventually resolved?", [evidence(title, text)]
+    )
+    assert not unreported_event(
+        "How was Cisco's lawsuit against Apple eventually resolved?", [evidence(title, settled)]
+    )

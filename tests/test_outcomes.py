@@ -127,3 +127,13 @@ def test_stepping_into_a_role_names_the_successor() -> None:
 
     assert not unreported_outcome(question, [evidence(title, text)])
     assert unreported_outcome(question, [evidence(title, "Cummings chaired the Oversight panel.")])
+
+
+def test_years_in_prison_ask_for_a_sentence_a_conviction_does_not_report() -> None:
+    title = "California lawyer Michael Avenatti convicted of attempted extortion"
+    text = "A federal jury convicted Michael Avenatti. He faces up to 42 years in prison."
+    question = "How many years in prison did Michael Avenatti get for trying to extort Nike?"
+    sentenced = "Avenatti was sentenced to 30 months for trying to extort Nike."
+
+    assert unreported_outcome(question, [evidence(title, text)])
+    assert not unreported_outcome(question, [evidence(title, sentenced)])

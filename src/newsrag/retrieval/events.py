@@ -1,13 +1,14 @@
 """Whether the news found reports that something asked about later happened.
 
 "Did Erdogan ever turn Hagia Sophia into a mosque?", "Did the amendment end up passing?" and
-"What date did the merger actually close?" ask whether (or when) an announced event went ahead:
-the words "ever", "end up", "actually", "finally", "eventually", "officially" or "go ahead and"
-say so. Coverage of the announcement names everything such a question names, yet answers it only
-when a sentence states the event as done ("the Senate passed it", "the toilet was recovered"), not
-as planned ("will convert", "is expected to pass"). Together with the results of
-`retrieval/outcomes.py` (who won, what sentence, ...), `unreported` tells the answerability
-decision when the news held stops before what the question asks.
+"What date did the merger actually close?" ask whether (or when) an announced event went ahead,
+and "How was the lawsuit eventually resolved?" how: the words "ever", "end up", "actually",
+"finally", "eventually", "ultimately", "officially" or "go ahead and" say so ("How did it end
+up?" asks whether it ended). Coverage of the announcement names everything such a question
+names, yet answers it only when a sentence states the event as done ("the Senate passed it",
+"the toilet was recovered"), not as planned ("will convert", "is expected to pass"). Together
+with the results of `retrieval/outcomes.py` (who won, what sentence, ...), `unreported` tells
+the answerability decision when the news held stops before what the question asks.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
 
 _LATER = re.compile(
     r"^(?:(?P<when>when|(?:on )?(?:what|which) (?:date|day|year|month))|did|has|have|had|was|"
-    r"were|is)\b"
-    r".*?\b(?:ever|end(?:ed)? up|actually|finally|eventually|officially|go ahead and)\s+"
-    r"(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b",
+    r"were|is|how)\b"
+    r".*?\b(?:ever|end(?:ed)? up|actually|finally|eventually|ultimately|officially|go ahead and)"
+    r"(?:\s+(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b|\s*\??$)",
     re.IGNORECASE,
 )
 _IRREGULAR = {
@@ -76,9 +77,10 @@ def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
     a flight is often told as a launch."""
     clause = CLAUSE_END.split(" ".join(question.split()), maxsplit=1)[0]
     found = _LATER.search(clause)
-    if found is None or found["verb"].lower() in STOPWORDS:
+    verb = (found["verb"] or "end").lower() if found else ""  # "How did it end up?"
+    if found is None or verb in STOPWORDS:
         return False
-    bases = _bases(found["verb"].lower())
+    bases = _bases(verb)
     done = _alternatives({form for base in bases for form in _done_forms(base)})
     said = _alternatives(bases)
     years = set(YEAR.findall(clause))

@@ -47,7 +47,12 @@ OUTCOMES = (
         ),
     ),
     Outcome(
-        re.compile(r"\b(prison|jail) (sentences?|terms?)\b|\bwhat sentences?\b", re.IGNORECASE),
+        re.compile(
+            r"\b(prison|jail) (sentences?|terms?)\b|\bwhat sentences?\b|"
+            r"\b(years|months) (in|behind) (prison|jail|bars)\b|"
+            r"\bhow long (\w+ ){0,8}?(jailed|imprisoned|locked up|in prison|in jail)\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
             r"(received|given|handed|serving|serves) "
@@ -131,7 +136,9 @@ OUTCOMES = (
 )
 _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "If convicted, Rittenhouse could receive ..." reports no result.
-UNREALISED = re.compile(r"\b(if|unless|whether|could|would|might|may|will|to be|expected)\b", re.I)
+UNREALISED = re.compile(
+    r"\b(if|unless|whether|could|would|might|may|will|must|should|shall|to be|expected)\b", re.I
+)
 
 
 def asked_outcome(question: str) -> Outcome | None:
