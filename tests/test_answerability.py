@@ -166,3 +166,7 @@ def test_a_party_s_nickname_is_held_by_its_name() -> None:
 
     assert held.holds("tory")
     assert not held.holds("labour")
+
+
+def test_a_sum_in_billions_is_held_by_its_number() -> None:
+    assert Vocabulary.of("Cerberus is paying $7.4 billion for Chrysler.").holds("4bn")

@@ -7,12 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import cast
 
+from newsrag.chat import ChatService
 from newsrag.generation.citations import cited_before
+from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import Message, RetrievedChunk, Source
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.followup import asks_what_next, follow_up_chunks, outcome_chunks, unsaid
 from newsrag.retrieval.search import Retriever, SearchRequest
+from newsrag.sessions import SessionStore
+from tests.conftest import FakeEmbedder
 
 NOW = datetime(2020, 8, 30, tzinfo=UTC)
 
@@ -183,3 +188,14 @@ def test_how_a_story_ended_asks_what_happened_next() -> None:
     assert asks_what_next("so how did the whole dispute end?")
     assert asks_what_next("How did it turn out?")
     assert not asks_what_next("How did the fire start?")
+
+
+def test_a_follow_up_led_by_the_story_just_told_is_answered_though_it_matches_it_weakly() -> None:
+    told = replace(chunk(9, 0.3), text="Governor Pierluisi was removed by the Supreme Court.")
+    retriever = Stored([told], [told], [])
+    chat = ChatService(retriever, ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None))
+    answer = Message("assistant", "Pierluisi was sworn in. [1]", NOW, sources=(source(9),))
+    question = "did that guy get to keep the job?"
+
+    assert chat.retrieve(question, [Message("user", "who replaced him?", NOW), answer]).covered
+    assert not chat.retrieve(question).covered

@@ -232,8 +232,13 @@ class ChatService:
         named = specific_terms(self.retriever.truecase(query))
         signals = Signals.of(query, sources, evidence, named)
         answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
+        # A follow-up led by the story the previous answer told needs no similarity of its own:
+        # "did that guy get to keep the job?" shares few words with the story.
+        told = bool(sources) and sources[0].url in {source.url for source in before}
         covered = bool(sources) and (
-            only_time or _on_topic(query, evidence) or (best >= self.min_score and answerable)
+            only_time
+            or _on_topic(query, evidence)
+            or ((best >= self.min_score or told) and answerable)
         )
         if recent:
             sources, evidence = newest_first(sources, evidence)

@@ -28,7 +28,9 @@ _LEADING = {"The", "A", "An"}
 _CAPITALISED_RUN = re.compile(
     r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? (?:[A-Z][a-z]+|[A-Z]\.(?= [A-Z])))+"
 )
-_MEASURE = re.compile(r"(\d+)(?:m|km|cm|mm|kg|g|mph|kph|ft|mi|lb|lbs|gb|mb|tb|mw|gw|kw|s)")
+_MEASURE = re.compile(
+    r"(\d+)(?:m|km|cm|mm|kg|g|mph|kph|ft|mi|lb|lbs|gb|mb|tb|mw|gw|kw|s|bn|mn|k|tn)"
+)
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 STEM = 5
 
