@@ -8,8 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from newsrag.models import Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import specific_terms
-from newsrag.retrieval.names import ProperNames
+from newsrag.retrieval.names import ProperNames, lower_case_words
 from newsrag.store import ArticleStore, ChunkSearch, Database
 from tests.conftest import FakeEmbedder, article
 from tests.db_helpers import write
@@ -29,37 +28,32 @@ class Spellings:
         return {word: SPELLED[word] for word in words if word in SPELLED}
 
 
-def test_a_word_the_store_capitalises_is_read_as_a_name() -> None:
+def test_a_word_the_store_capitalises_is_a_name() -> None:
     names = ProperNames(Spellings())
 
-    truecased = names.truecase("who won the women's race at the 2019 boston marathon?")
-
-    assert truecased == "who won the women's race at the 2019 Boston marathon?"
+    assert names.named({"boston", "marathon", "race"}) == {"boston"}
 
 
-def test_a_word_seen_too_rarely_or_mostly_in_lower_case_stays_as_typed() -> None:
+def test_a_word_seen_too_rarely_or_mostly_in_lower_case_is_not() -> None:
     names = ProperNames(Spellings())
 
-    assert names.truecase("did kosgei win in chicago?") == "did Kosgei win in chicago?"
+    assert names.named({"kosgei", "chicago"}) == {"kosgei"}
 
 
-def test_months_and_the_first_word_are_not_looked_up() -> None:
-    spellings = Spellings()
-    names = ProperNames(spellings)
+def test_months_common_words_and_the_first_word_are_not_candidates() -> None:
+    words = lower_case_words("boston: who won the race in november at the boston marathon?")
 
-    names.truecase("boston in november")
-
-    assert spellings.asked == []
+    assert words == {"won", "race", "boston", "marathon"}
 
 
 def test_how_the_store_spells_a_word_is_asked_once() -> None:
     spellings = Spellings()
     names = ProperNames(spellings)
 
-    names.truecase("who won the boston marathon?")
-    names.truecase("the boston marathon: who won it?")
+    names.named({"boston", "marathon"})
+    names.named({"boston", "race"})
 
-    assert spellings.asked == [["boston", "marathon", "won"]]
+    assert spellings.asked == [["boston", "marathon"], ["race"]]
 
 
 def test_the_store_counts_capitals_inside_sentences_only(
@@ -90,7 +84,9 @@ def test_a_lower_case_name_the_evidence_lacks_makes_a_near_miss_unanswerable() -
         )
     ]
     best = [Source(1, found[0].chunk.title, found[0].chunk.url, 0.6, None, "Wikinews")]
-    named = specific_terms(ProperNames(Spellings()).truecase(question))
+
+    spellings = Spellings()
 
     assert Signals.of(question, best, found).answerable
-    assert not Signals.of(question, best, found, named).answerable
+    assert not Signals.of(question, best, found, ProperNames(spellings).named).answerable
+    assert spellings.asked == [["boston"]]  # only the words the evidence lacks are looked up

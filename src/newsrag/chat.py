@@ -25,7 +25,6 @@ from newsrag.masking import session_hash
 from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import specific_terms
 from newsrag.retrieval.followup import (
     follow_up_chunks,
     new_topic,
@@ -229,8 +228,7 @@ class ChatService:
                 evidence = whole_articles(evidence, read, whole)
         best = max((source.score for source in sources), default=0.0)
         only_time = window is not None and not topic_words(query)
-        named = specific_terms(self.retriever.truecase(query))
-        signals = Signals.of(query, sources, evidence, named)
+        signals = Signals.of(query, sources, evidence, self.retriever.proper_names)
         answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
         # A follow-up led by the story the previous answer told needs no similarity of its own:
         # "did that guy get to keep the job?" shares few words with the story.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from newsrag.models import RetrievedChunk, Source
@@ -23,6 +23,7 @@ from newsrag.retrieval.coverage import (
     specific_terms,
 )
 from newsrag.retrieval.events import unreported
+from newsrag.retrieval.names import lower_case_words
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
@@ -58,22 +59,23 @@ class Signals:
         question: str,
         sources: Sequence[Source],
         evidence: Sequence[Evidence],
-        names: Sequence[str] | None = None,
+        proper: Callable[[set[str]], set[str]] | None = None,
     ) -> Signals:
-        """The signals of the evidence for the question; `names` are the question's names
-        when they are known better than by its capitals (`retrieval/names.py`)."""
+        """The signals of the evidence for the question; `proper` tells which of the lower-case
+        words the evidence lacks are names all the same (`retrieval/names.py`)."""
         best = sources[0] if sources else None
         first = [item.chunk for item in evidence if best and item.n == best.n]
         article = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in first))
         wanted = sorted(topic_words(question))
         # The month a question names is the search's time (with its reporting lag), not a name
         # its article must print: a story of late November may be published in December.
-        names = [
-            name
-            for name in (specific_terms(question) if names is None else names)
-            if name not in MONTHS
-        ] + [found.lower() for found in _CATEGORY.findall(question)]
         held = evidence_vocabulary(evidence)
+        lacked = {word for word in lower_case_words(question) if not held.holds(word)}
+        names = [
+            *(name for name in specific_terms(question) if name not in MONTHS),
+            *(found.lower() for found in _CATEGORY.findall(question)),
+            *sorted(proper(lacked) if proper and lacked else ()),
+        ]
         shares = list(_sentence_shares(question, wanted, evidence))
         return cls(
             similarity=max(0.0, best.score) if best else 0.0,

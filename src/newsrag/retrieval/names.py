@@ -4,8 +4,9 @@ Whether a question's words are names decides much of whether the news found answ
 name must be in the evidence: `retrieval/coverage.py`), and names are told by their capitals. A
 word the question writes in lower case is a name when the store's articles write it capitalised
 inside their sentences (at least NAME_SHARE of at least MIN_SEEN times, in the chunks
-`ChunkSearch.spellings` samples): the question is read with that word capitalised. How the store
-spells a word is remembered (REMEMBERED words), as it changes only with what is ingested.
+`ChunkSearch.spellings` samples). Only the words the evidence found lacks are looked up (a name
+held counts as held either way), and how the store spells a word is remembered (REMEMBERED
+words), as it changes only with what is ingested.
 """
 
 from __future__ import annotations
@@ -38,17 +39,6 @@ class ProperNames:
         self._named: OrderedDict[str, bool] = OrderedDict()
         self._lock = threading.Lock()
 
-    def truecase(self, question: str) -> str:
-        """The question with each lower-case word the store writes as a name capitalised; its
-        first word stays as it is."""
-        found = [m for m in _WORD.finditer(question) if m.start() > 0 and _candidate(m.group())]
-        named = self.named({m.group() for m in found})
-        text = list(question)
-        for m in found:
-            if m.group() in named:
-                text[m.start()] = text[m.start()].upper()
-        return "".join(text)
-
     def named(self, words: set[str]) -> set[str]:
         """Those of the lower-case `words` the store writes as names."""
         with self._lock:
@@ -67,6 +57,12 @@ class ProperNames:
 
 
 _DAYS = frozenset(name.lower() for name in calendar.day_name)
+
+
+def lower_case_words(question: str) -> set[str]:
+    """The question's lower-case words that may be names: not its first word, a month, a day or
+    a common word."""
+    return {m.group() for m in _WORD.finditer(question) if m.start() > 0 and _candidate(m.group())}
 
 
 def _candidate(word: str) -> bool:

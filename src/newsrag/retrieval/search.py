@@ -90,10 +90,10 @@ class Retriever(ABC):
         default."""
         return []
 
-    def truecase(self, text: str) -> str:
-        """`text` with the lower-case words the store writes as names capitalised
-        (`retrieval/names.py`); as it is by default."""
-        return text
+    def proper_names(self, words: set[str]) -> set[str]:
+        """Those of the lower-case `words` the store writes as names (`retrieval/names.py`);
+        none by default."""
+        return set()
 
 
 class HybridRetriever(Retriever):
@@ -157,8 +157,8 @@ class HybridRetriever(Retriever):
     def article_chunks(self, urls: Sequence[str], query: str) -> list[RetrievedChunk]:
         return self.chunks.article_chunks(self.embedder.embed_one(query), urls)
 
-    def truecase(self, text: str) -> str:
-        return self.names.truecase(text)
+    def proper_names(self, words: set[str]) -> set[str]:
+        return self.names.named(words)
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and
