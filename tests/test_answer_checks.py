@@ -127,6 +127,26 @@ def test_the_extractive_answer_holds_the_duration_deeper_in_the_article() -> Non
     assert answer.startswith("This Sunday, French inventor Franky Zapata")
 
 
+def test_a_sentence_stating_the_result_asked_is_kept_though_it_shares_few_words() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder())
+    question = "Who did Mary Barra succeed as chief executive of General Motors?"
+    text = (
+        "In Detroit, General Motors named Mary Barra as chief executive of General Motors. "
+        "Mary Barra has been with General Motors for 33 years as an engineer. "
+        "She replaces Daniel Akerson, who retires in January."
+    )
+
+    answer = generator.generate(question, [evidence("Mary Barra appointed GM chief", text)])
+
+    assert "She replaces Daniel Akerson" in answer
+
+
+def test_a_cause_answers_how_they_died() -> None:
+    question = "How did the five girls die in the escape room fire?"
+
+    assert answer_strength(question, "They died of carbon monoxide poisoning.") == 1.0
+
+
 def test_coverage_before_a_vote_does_not_report_who_won_it() -> None:
     question = "Who won the Groom by-election in Queensland in November 2020?"
 

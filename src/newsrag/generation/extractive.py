@@ -91,7 +91,9 @@ class ExtractiveGenerator(Generator):
         Each sentence is compared with the question under its article's title, so that "The
         journey took 22 minutes" is known to be about the Channel crossing. When the question
         asks for a kind of thing (a duration, a name) that none of the picked sentences holds,
-        the best sentence holding one replaces the last pick.
+        the best sentence holding one replaces the last pick; one holding it is picked however
+        far its similarity falls below the best sentence's ("She replaces Daniel Akerson" for
+        "Who did Mary Barra succeed?").
         """
         shortlist = self._shortlist(question, evidence)
         if not shortlist:
@@ -111,8 +113,10 @@ class ExtractiveGenerator(Generator):
         chosen: list[int] = []
         words = 0
         for index in order[:limit]:
-            if scores[index] < floor or (chosen and words >= WORD_BUDGET):
+            if chosen and words >= WORD_BUDGET:
                 break
+            if scores[index] < floor and shortlist[index].bonus < ANSWER_TYPE_BONUS:
+                continue  # a sentence holding the kind of thing asked for is kept all the same
             chosen.append(index)
             words += len(f"{shortlist[index].before} {shortlist[index].text}".split())
         holding = [index for index in order if shortlist[index].bonus >= ANSWER_TYPE_BONUS]

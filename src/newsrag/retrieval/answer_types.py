@@ -128,7 +128,9 @@ KINDS = (
     AnswerKind(
         "cause",
         re.compile(
-            r"^\s*why\b|\bwhat (killed|caused|led to|prompted|triggered)\b|\bthe cause\b", _I
+            r"^\s*why\b|\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
+            r"\bblamed (on|for)\b|\bhow did (\w+ ){1,6}(die|get killed)\b",
+            _I,
         ),
         re.compile(
             r"\b(caused by|because|due to|died (of|from)|poisoning|as a result|result(ed)? "
