@@ -141,6 +141,18 @@ def test_a_sentence_stating_the_result_asked_is_kept_though_it_shares_few_words(
     assert "She replaces Daniel Akerson" in answer
 
 
+def test_a_sum_in_a_currency_answers_how_much_prize_money() -> None:
+    question = "How much prize money came with Wangari Maathai's Nobel?"
+
+    assert answer_strength(question, "The prize is worth 10 million Swedish Kronor.") == 1.0
+
+
+def test_a_name_answers_which_charity() -> None:
+    question = "During which charity fundraiser was Adamowicz stabbed?"
+
+    assert answer_strength(question, "He was at the Great Orchestra of Christmas Charity.") == 1.0
+
+
 def test_a_cause_answers_how_they_died() -> None:
     question = "How did the five girls die in the escape room fire?"
 

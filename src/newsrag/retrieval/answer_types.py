@@ -60,7 +60,7 @@ KINDS = (
         "toll",
         re.compile(
             r"\b(deadlier|deadliest|death tolls?|killed more|more (people )?(died|dead|deaths)|"
-            r"how many (people |lives )?(died|were killed|dead|killed|deaths|lost))\b",
+            r"how many (people |lives )?(had |have )?(died|were killed|dead|killed|deaths|lost))\b",
             _I,
         ),
         re.compile(
@@ -82,7 +82,7 @@ KINDS = (
         "money",
         re.compile(
             r"\bhow much\b.*\b(pay|paid|paying|cost|costs|price|worth|spend|spent|debt|profit|"
-            r"revenue|fine|fined|raise|raised|fund|funding|sell|sold|buy|bought|earn|earned|owe|"
+            r"money|revenue|fine|fined|raise|raised|fund|funding|sell|sold|buy|bought|earn|earned|owe|"
             r"loss|lose|lost|value|deal|acquire|offer|offered|bid)\w*\b|"
             r"\bwhat (price|amount|sum|cost|fine|debt|profit|revenue|value|valuation|fee)\b",
             _I,
@@ -153,7 +153,9 @@ QUANTITY = AnswerKind(
 NAME_ASKED = re.compile(
     r"^\s*(who|whom|whose)\b|\b(by|to|from|for|with) whom\b|"
     r"\bwhich (company|companies|person|people|man|woman|team|party|country|city|firm|group|"
-    r"organi[sz]ation|player|candidate|airline|club|nation|state|states)\b",
+    r"organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
+    r"fundraiser|festival|film|song|band|ship|vessel|aircraft|airport|university|school|"
+    r"hospital|court|agency|newspaper|network|brand|movement)\b",
     _I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
