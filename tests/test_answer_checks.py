@@ -29,7 +29,9 @@ GROOM = (
 )
 
 
-def evidence(title: str, text: str, n: int = 1) -> Evidence:
+def evidence(
+    title: str, text: str, n: int = 1, published: datetime = datetime(2020, 11, 27, tzinfo=UTC)
+) -> Evidence:
     chunk = RetrievedChunk(
         chunk_id=n,
         article_id=n,
@@ -39,7 +41,7 @@ def evidence(title: str, text: str, n: int = 1) -> Evidence:
         url=f"https://example.org/{n}",
         title=title,
         source="Wikinews",
-        published_at=datetime(2020, 11, 27, tzinfo=UTC),
+        published_at=published,
     )
     return Evidence(n, chunk)
 
@@ -270,8 +272,9 @@ def test_a_reported_loss_answers_whether_someone_won() -> None:
     question = "Did the Beatles' Apple Corps win its 2006 High Court case against Apple Computer?"
     title = "Apple Corps loses court case against Apple Computer"
     text = "Apple Corps, the Beatles' company, lost its High Court case against Apple Computer."
+    published = datetime(2006, 5, 8, tzinfo=UTC)
 
-    assert not unreported_outcome(question, [evidence(title, text)])
+    assert not unreported_outcome(question, [evidence(title, text, published=published)])
 
 
 def test_a_pronoun_sentence_is_answered_with_the_sentence_before_it() -> None:

@@ -5,6 +5,8 @@ Wikinews articles."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from newsrag.retrieval.outcomes import unreported_outcome
 from tests.test_answer_checks import evidence
 
@@ -73,8 +75,9 @@ def test_a_loss_worded_otherwise_than_the_question_answers_how_much_was_lost() -
     question = "How much did GM lose in 2005?"
     title = "GM posts first annual loss since 1992"
     text = "GM reported a total loss of $8.6 billion for the entire year."
+    published = datetime(2006, 1, 27, tzinfo=UTC)
 
-    assert not unreported_outcome(question, [evidence(title, text)])
+    assert not unreported_outcome(question, [evidence(title, text, published=published)])
 
 
 def test_a_match_report_without_the_score_does_not_answer_it() -> None:
@@ -137,3 +140,12 @@ def test_years_in_prison_ask_for_a_sentence_a_conviction_does_not_report() -> No
 
     assert unreported_outcome(question, [evidence(title, text)])
     assert not unreported_outcome(question, [evidence(title, sentenced)])
+
+
+def test_a_result_naming_no_year_is_of_the_year_its_article_was_published() -> None:
+    title = "Kenya's Brigid Kosgei sets new world record at Chicago Marathon"
+    text = "Brigid Kosgei of Kenya won the Chicago Marathon yesterday."
+    report = evidence(title, text, published=datetime(2019, 10, 14, tzinfo=UTC))
+
+    assert not unreported_outcome("Who won the 2019 Chicago Marathon?", [report])
+    assert unreported_outcome("Who won the 2018 Chicago Marathon?", [report])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from newsrag.retrieval.coverage import MIN_LENGTH, Vocabulary, specific_terms
 from newsrag.retrieval.select import Evidence
@@ -134,6 +135,8 @@ OUTCOMES = (
         ),
     ),
 )
+# How long after a year ends its results are still reported ("won the 2019 election" in January).
+REPORTING_DAYS = 31
 _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "If convicted, Rittenhouse could receive ..." reports no result.
 UNREALISED = re.compile(
@@ -185,7 +188,7 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
             if states_outcome(outcome, statement) and asked.reported(
-                statement, before, item.chunk.title
+                statement, before, item.chunk.title, item.chunk.published_at
             ):
                 return False
             before = statement
@@ -220,9 +223,16 @@ class _Asked:
         # its own way ("GM reported losing US$4.8 billion").
         return cls(names, years, set() if words <= asking or not outcome.topical else words)
 
-    def reported(self, statement: str, before: str, title: str) -> bool:
-        """Whether a statement of a result is about these names, words and year."""
+    def reported(
+        self, statement: str, before: str, title: str, published: datetime | None = None
+    ) -> bool:
+        """Whether a statement of a result is about these names, words and year: the year it
+        names, or, naming none, the year it was published in (or, for REPORTING_DAYS, the one
+        before) or one its headline names."""
         stated_years = set(YEAR.findall(statement))
+        if not stated_years and published is not None:
+            lagged = published - timedelta(days=REPORTING_DAYS)
+            stated_years = {str(published.year), str(lagged.year), *YEAR.findall(title)}
         if self.years and stated_years and not stated_years & self.years:
             return False
         # "He was given a two-year suspended sentence.": who "he" is, the headline says
