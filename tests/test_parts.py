@@ -236,3 +236,11 @@ def test_how_much_more_one_thing_was_than_another_is_a_choice() -> None:
         ("kipchoge's marathon in vienna", "choice"),
         ("kosgei's record run in chicago", "choice"),
     ]
+
+
+def test_compare_a_and_b_is_a_choice_between_them() -> None:
+    parts = question_parts("compare the death tolls of the calicut crash and the tehran jet")
+    compared = question_parts("How did Ford's 2009 profit compare with GM's 2009 loss?")
+
+    assert [part.subject for part in parts] == ["the calicut crash", "the tehran jet"]
+    assert [part.subject for part in compared] == ["Ford's 2009 profit", "GM's 2009 loss"]

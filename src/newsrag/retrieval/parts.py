@@ -42,6 +42,16 @@ _THAN = re.compile(
     r"(?P<b>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
+# "Compare the death tolls of A and B", "How did A compare with B?"
+_COMPARE = re.compile(
+    r"^(?P<head>compare\s+(?:the\s+[\w\s'-]+?\s+(?:of|in|for|from)\s+)?)(?P<a>.+?)\s+"
+    r"(?:and|with|to)\s+(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(
+    r"^(?P<head>how (?:does|did|do))\s+(?P<a>.+?)\s+compare (?:with|to)\s+(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
 # "Did A happen before or after B?"
 _ORDER = re.compile(
     r"^(?P<head>did|was|were|had|is|are)\s+(?P<a>.+?)\s+(?:before or after|after or before)\s+"
@@ -94,6 +104,8 @@ def question_parts(question: str) -> list[Part]:
         (_SIDES_FIRST, "choice"),
         (_ORDER, "span"),
         (_THAN, "choice"),
+        (_COMPARE, "choice"),
+        (_COMPARED, "choice"),
         (_BETWEEN, "span"),
         (_AFTER, "span"),
         (_VERSUS, "choice"),
