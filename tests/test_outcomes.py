@@ -149,3 +149,13 @@ def test_a_result_naming_no_year_is_of_the_year_its_article_was_published() -> N
 
     assert not unreported_outcome("Who won the 2019 Chicago Marathon?", [report])
     assert unreported_outcome("Who won the 2018 Chicago Marathon?", [report])
+
+
+def test_another_round_s_score_does_not_report_the_round_asked_about() -> None:
+    question = "What was the score when Caloundra beat Maroochydore in round 3?"
+    title = "Caloundra defeat Wynnum in fourth round"
+    round_4 = "Caloundra defeated Maroochydore 45 points to 24 in their Round 4 match."
+    round_3 = "Caloundra defeated Maroochydore 30 points to 12 in the third round."
+
+    assert unreported_outcome(question, [evidence(title, round_4)])
+    assert not unreported_outcome(question, [evidence(title, round_3)])

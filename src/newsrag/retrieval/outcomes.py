@@ -202,6 +202,7 @@ class _Asked:
     names: list[str]
     years: set[str]
     words: set[str]
+    numbered: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome) -> _Asked:
@@ -221,7 +222,8 @@ class _Asked:
         }
         # "How much did GM lose?": no other word than the asking ones, which a report words
         # its own way ("GM reported losing US$4.8 billion").
-        return cls(names, years, set() if words <= asking or not outcome.topical else words)
+        topical = set() if words <= asking or not outcome.topical else words
+        return cls(names, years, topical, numbered(clause))
 
     def reported(
         self, statement: str, before: str, title: str, published: datetime | None = None
@@ -235,9 +237,59 @@ class _Asked:
             stated_years = {str(published.year), str(lagged.year), *YEAR.findall(title)}
         if self.years and stated_years and not stated_years & self.years:
             return False
+        if _another_numbered(self.numbered, numbered(statement) or numbered(title)):
+            return False  # "Round 4" does not report round 3's score
         # "He was given a two-year suspended sentence.": who "he" is, the headline says
         near = Vocabulary.of(before, statement, title if ANAPHORIC.match(statement) else "")
         around = Vocabulary.of(before, statement, title)
         return (not self.names or any(near.holds(name) for name in self.names)) and (
             not self.words or any(around.holds(word) for word in self.words)
         )
+
+
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
+_COUNTED = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_PARTS_OF = r"round|game|stage|leg|match|heat|quarter|set|episode|season|phase|week|day"
+_NUMBERED = re.compile(
+    rf"\b(?:(?P<part>{_PARTS_OF})\s+(?P<n>\d{{1,2}}|{'|'.join(_COUNTED)})\b|"
+    rf"(?P<ord>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))[\s-]+(?P<part2>{_PARTS_OF})\b)",
+    re.IGNORECASE,
+)
+
+
+def numbered(text: str) -> frozenset[tuple[str, int]]:
+    """The numbered parts of events the text names: "round 3", "the fourth quarter", "Game 7"."""
+    found = set()
+    for match in _NUMBERED.finditer(text):
+        part = (match["part"] or match["part2"]).lower()
+        number = (match["n"] or match["ord"]).lower()
+        if number.isdigit():
+            value = int(number)
+        elif number in _COUNTED:
+            value = _COUNTED.index(number) + 1
+        elif number in _ORDINALS:
+            value = _ORDINALS.index(number) + 1
+        else:
+            value = int(number[:-2])
+        found.add((part, value))
+    return frozenset(found)
+
+
+def _another_numbered(
+    asked: frozenset[tuple[str, int]], stated: frozenset[tuple[str, int]]
+) -> bool:
+    """Whether the statement names another number of a part the question numbers, and not the
+    question's own."""
+    parts = {part for part, _ in asked}
+    return bool(parts) and not asked & stated and any(part in parts for part, _ in stated)
