@@ -67,10 +67,10 @@ class Signals:
         first = [item.chunk for item in evidence if best and item.n == best.n]
         article = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in first))
         wanted = sorted(topic_words(question))
-        # The month a question names is the search's time (with its reporting lag), not a name
-        # its article must print: a story of late November may be published in December.
         held = evidence_vocabulary(evidence)
         lacked = {word for word in lower_case_words(question) if not held.holds(word)}
+        # The month a question names is the search's time (with its reporting lag), not a name
+        # its article must print: a story of late November may be published in December.
         names = [
             *(name for name in specific_terms(question) if name not in MONTHS),
             *(found.lower() for found in _CATEGORY.findall(question)),

@@ -230,10 +230,12 @@ class ChunkSearch:
 
     def spellings(self, words: Sequence[str]) -> dict[str, tuple[int, int]]:
         """For each lower-case word, how often the first SPELLING_SAMPLE chunks holding it write
-        it capitalised inside a sentence ("in Boston"), and how often in lower case."""
+        it capitalised inside a sentence ("in Boston"), and how often in lower case. Words
+        other than lower-case ASCII letters are not looked up (they go into a pattern)."""
+        asked = [word for word in words if word.isascii() and word.isalpha() and word.islower()]
         rows = self.db.read(
             lambda conn: conn.execute(
-                _SPELLINGS, {"words": list(words), "sample": SPELLING_SAMPLE}
+                _SPELLINGS, {"words": asked, "sample": SPELLING_SAMPLE}
             ).fetchall()
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in rows}
@@ -279,7 +281,7 @@ class ChunkSearch:
         return [retrieved(row) for row in self.db.read(work)]
 
 
-# The words are lower-case letters only (`retrieval/names.py`), safe inside a pattern.
+# The words are lower-case ASCII letters only (`ChunkSearch.spellings`), safe in a pattern.
 _SPELLINGS = r"""
     SELECT w,
            coalesce(sum((SELECT count(*) FROM regexp_matches(
