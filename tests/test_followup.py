@@ -197,5 +197,8 @@ def test_a_follow_up_led_by_the_story_just_told_is_answered_though_it_matches_it
     answer = Message("assistant", "Pierluisi was sworn in. [1]", NOW, sources=(source(9),))
     question = "did that guy get to keep the job?"
 
-    assert chat.retrieve(question, [Message("user", "who replaced him?", NOW), answer]).covered
+    history = [Message("user", "who replaced him?", NOW), answer]
+
+    assert chat.retrieve(question, history).covered
     assert not chat.retrieve(question).covered
+    assert not chat.retrieve("what is the recipe for chocolate cookies?", history).covered

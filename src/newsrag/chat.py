@@ -32,6 +32,7 @@ from newsrag.retrieval.followup import (
     unsaid,
 )
 from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
+from newsrag.retrieval.query import refers_back
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
@@ -41,6 +42,7 @@ from newsrag.text import keywords
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
+YEAR_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ class ChatService:
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
-            if not chunks and window is not None and not recent and not parts:
+            if not chunks and _whole_years(window) and not parts:
                 # Nothing published then: the year names a past event ("the 1996 NBA draft").
                 window, request = None, replace(request, filters=filters or SearchFilters())
                 chunks = self.retriever.search(request)
@@ -230,9 +232,14 @@ class ChatService:
         only_time = window is not None and not topic_words(query)
         signals = Signals.of(query, sources, evidence, self.retriever.proper_names)
         answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
-        # A follow-up led by the story the previous answer told needs no similarity of its own:
-        # "did that guy get to keep the job?" shares few words with the story.
-        told = bool(sources) and sources[0].url in {source.url for source in before}
+        # A message referring back to the story the previous answer told, which leads the
+        # sources, needs no similarity of its own: "did that guy get to keep the job?" shares few
+        # words with the story. One naming nothing ("a recipe for cookies?") is no such message.
+        told = (
+            refers_back(question)
+            and bool(sources)
+            and sources[0].url in {source.url for source in before}
+        )
         covered = bool(sources) and (
             only_time
             or _on_topic(query, evidence)
@@ -315,6 +322,13 @@ class ChatService:
         except NewsragError as exc:
             kept = session_hash(session_id)
             log.warning("could not keep the messages of session %s: %s", kept, exc.message)
+
+
+def _whole_years(window: TimeWindow | None) -> bool:
+    """Whether the window is a year or more ("in 1996"), not a month or a day of the news."""
+    if window is None or window.start is None or window.end is None:
+        return False
+    return (window.end - window.start).days >= YEAR_DAYS
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:
