@@ -71,7 +71,7 @@ def unreported(question: str, evidence: Sequence[Evidence]) -> bool:
 def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
     """Whether the question asks if (or when) an event went ahead ("Did X ever V ...?") and no
     sentence of an article holding all its names states it done: a past or present form of its
-    verb, or "did (not) V", with no "will", "could", "to" or "if" just before it, and no year
+    verb, or "did (not) V", with no "will", "could", "must" or "if" just before it, and no year
     but the question's when it names one. A question asking when ("What date did X finally
     V?") is unreported only when the verb is found as planned ("intends to leave"): the date of
     a flight is often told as a launch."""
