@@ -326,9 +326,8 @@ class ChatService:
 
 def _whole_years(window: TimeWindow | None) -> bool:
     """Whether the window is a year or more ("in 1996"), not a month or a day of the news."""
-    if window is None or window.start is None or window.end is None:
-        return False
-    return (window.end - window.start).days >= YEAR_DAYS
+    days = window.days if window else None
+    return days is not None and days >= YEAR_DAYS
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:

@@ -94,6 +94,13 @@ class TimeWindow:
     def filters(self) -> bool:
         return self.start is not None or self.end is not None
 
+    @property
+    def days(self) -> int | None:
+        """How many days the window spans, when both its ends are set."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days
+
 
 @dataclass(frozen=True)
 class Source:

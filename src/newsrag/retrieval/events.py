@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from newsrag.retrieval.coverage import Vocabulary, specific_terms
-from newsrag.retrieval.outcomes import UNREALISED, unreported_outcome
+from newsrag.retrieval.coverage import Vocabulary
+from newsrag.retrieval.outcomes import article_texts, clause_names, realised, unreported_outcome
 from newsrag.retrieval.select import Evidence
-from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
 
 _LATER = re.compile(
@@ -84,12 +83,9 @@ def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
     done = _alternatives({form for base in bases for form in _done_forms(base)})
     said = _alternatives(bases)
     years = set(YEAR.findall(clause))
-    names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
-    texts: dict[str, list[str]] = {}
-    for item in evidence:
-        texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+    names = clause_names(clause, years)
     planned = False
-    for parts in texts.values():
+    for parts in article_texts(evidence).values():
         if not all(Vocabulary.of(*parts).holds(name) for name in names):
             continue
         for statement in _statements(parts):
@@ -111,9 +107,8 @@ def _statements(parts: Sequence[str]) -> Iterable[str]:
 def _states(done: re.Pattern[str], said: re.Pattern[str], statement: str) -> bool:
     """Whether the statement says the event happened (or did not): a done form of its verb not
     under "will", "could", "if" and the like, or its base form after "did" or "never"."""
-    for form in done.finditer(statement):
-        if not UNREALISED.search(statement[max(0, form.start() - 25) : form.start()]):
-            return True
+    if any(realised(statement, form.start()) for form in done.finditer(statement)):
+        return True
     return any(
         _BASE_REPORTED.search(statement[: found.start()]) for found in said.finditer(statement)
     )

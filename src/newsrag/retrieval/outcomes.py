@@ -139,9 +139,10 @@ OUTCOMES = (
 REPORTING_DAYS = 31
 _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "If convicted, Rittenhouse could receive ..." reports no result.
-UNREALISED = re.compile(
+_UNREALISED = re.compile(
     r"\b(if|unless|whether|could|would|might|may|will|must|should|shall|to be|expected)\b", re.I
 )
+UNREALISED_SPAN = 25
 
 
 def asked_outcome(question: str) -> Outcome | None:
@@ -159,10 +160,29 @@ def states_outcome(outcome: Outcome, statement: str) -> bool:
     """Whether the statement reports such a result, not one that could or will happen (unless
     what will happen is decided: `Outcome.decided`)."""
     return any(
-        outcome.decided
-        or not UNREALISED.search(statement[max(0, found.start() - 25) : found.start()])
+        outcome.decided or realised(statement, found.start())
         for found in outcome.stated.finditer(statement)
     )
+
+
+def realised(statement: str, start: int) -> bool:
+    """Whether what the statement says from `start` on is said as done: no "if", "could",
+    "will", "must"... in the UNREALISED_SPAN characters before it."""
+    return not _UNREALISED.search(statement[max(0, start - UNREALISED_SPAN) : start])
+
+
+def article_texts(evidence: Sequence[Evidence]) -> dict[str, list[str]]:
+    """The title and the texts of each article's chunks found, by URL."""
+    texts: dict[str, list[str]] = {}
+    for item in evidence:
+        texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
+    return texts
+
+
+def clause_names(clause: str, years: set[str]) -> list[str]:
+    """The names of a question's clause, but its years (`years`) and months: the time a result
+    is of, not a name its report must hold."""
+    return [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
 
 
 def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
@@ -178,10 +198,7 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
     if outcome is None:
         return False
     asked = _Asked.of(CLAUSE_END.split(question, maxsplit=1)[0], outcome)
-    texts: dict[str, list[str]] = {}
-    for item in evidence:
-        texts.setdefault(item.chunk.url, [item.chunk.title]).append(item.chunk.text)
-    articles = {url: Vocabulary.of(*parts) for url, parts in texts.items()}
+    articles = {url: Vocabulary.of(*parts) for url, parts in article_texts(evidence).items()}
     for item in evidence:
         if not all(articles[item.chunk.url].holds(name) for name in asked.names):
             continue
@@ -209,7 +226,7 @@ class _Asked:
         years = set(YEAR.findall(clause))
         found = outcome.asked.search(clause)
         asking = keywords(found.group(0)) if found else set()
-        names = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+        names = clause_names(clause, years)
         words = {
             word
             for word in keywords(clause)

@@ -96,9 +96,9 @@ def _span(groups: dict[str, str | None]) -> tuple[date, date, str]:
 def reporting_lag(window: TimeWindow) -> timedelta:
     """News of a day, month or year is partly published after it ends ("March sales" are
     reported in April): how much longer to search past the end of a window with both ends."""
-    if window.start is None or window.end is None:
+    days = window.days
+    if days is None:
         return timedelta()
-    days = (window.end - window.start).days
     return timedelta(days=3 if days <= 1 else 10 if days <= 31 else 15)
 
 
