@@ -67,3 +67,12 @@ def test_how_a_lawsuit_was_eventually_resolved_needs_a_report_of_its_resolution(
     assert not unreported_event(
         "How was Cisco's lawsuit against Apple eventually resolved?", [evidence(title, settled)]
     )
+
+
+def test_a_first_ever_event_is_no_question_of_whether_it_went_ahead() -> None:
+    title = "Cosmonaut Alexei Leonov dies at age 85"
+    text = "Leonov will be buried in Moscow. He made the first spacewalk on March 18, 1965."
+
+    assert not unreported(
+        "on what date did leonov do the first ever spacewalk?", [evidence(title, text)]
+    )

@@ -1,5 +1,6 @@
-"""A question naming a year in which no news is held names a past event ("the 1996 NBA
-draft"), searched in the whole store; a month or a day names the news's own time."""
+"""A question naming a year in which no news held matches names a past event ("the 1996 NBA
+draft", "the 2018 referendum" a 2019 report recalls), searched in the whole store; a month or a
+day names the news's own time."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import replace
 from typing import cast
 
 from newsrag.chat import ChatService
+from newsrag.models import RetrievedChunk
+from newsrag.retrieval import SearchRequest
 from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.sessions import SessionStore
 from tests.conftest import FakeEmbedder
@@ -21,3 +24,40 @@ def test_a_year_with_no_news_is_searched_store_wide_but_a_month_is_not() -> None
 
     assert chat.retrieve("Which team drafted Kobe Bryant in 1996?").sources
     assert not chat.retrieve("Which team drafted Kobe Bryant in March 1996?").sources
+
+
+class Dated(Stored):
+    """`found` for a search within a time, `wider` for one of the whole store."""
+
+    def __init__(self, found: list[RetrievedChunk], wider: list[RetrievedChunk]) -> None:
+        super().__init__(found, [*found, *wider], [])
+        self.wider = wider
+
+    def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        return self.found if request.filters.start else self.wider
+
+
+def test_a_year_whose_news_matches_poorly_is_searched_store_wide_when_a_report_recalls_it() -> None:
+    poor = replace(chunk(1, 0.12), text="A bus crashed in Cuba.")
+    recalled = replace(
+        chunk(2, 0.6), text="In the 2018 referendum, 67% of Taiwanese voted against it."
+    )
+    chat = ChatService(
+        Dated([poor], [recalled]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
+    )
+
+    found = chat.retrieve("what share of taiwanese voted against it in the 2018 referendum?")
+
+    assert [source.url for source in found.sources] == [recalled.url]
+
+
+def test_a_better_match_of_another_year_does_not_replace_the_news_of_the_year_asked() -> None:
+    poor = replace(chunk(1, 0.12), text="A bus crashed in Cuba.")
+    other = replace(chunk(2, 0.6), text="Greta Thunberg was named 2019 Person of the Year.")
+    chat = ChatService(
+        Dated([poor], [other]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
+    )
+
+    found = chat.retrieve("who was time's person of the year for 2017?")
+
+    assert other.url not in [source.url for source in found.sources]

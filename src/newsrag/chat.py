@@ -22,7 +22,7 @@ from newsrag.generation.dating import dated, dated_piece, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
-from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
+from newsrag.models import Answer, Message, RetrievedChunk, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
 from newsrag.retrieval.followup import (
@@ -37,7 +37,7 @@ from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
-from newsrag.text import keywords
+from newsrag.text import YEAR, keywords
 
 log = logging.getLogger(__name__)
 
@@ -208,10 +208,13 @@ class ChatService:
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
-            if not chunks and _whole_years(window) and not parts:
-                # Nothing published then: the year names a past event ("the 1996 NBA draft").
-                window, request = None, replace(request, filters=filters or SearchFilters())
-                chunks = self.retriever.search(request)
+            if _whole_years(window) and not parts and _best(chunks) < self.min_score:
+                # Nothing published then matches: the year names a past event ("the 1996 NBA
+                # draft", "the 2018 referendum" that a 2019 article recalls).
+                wider = replace(request, filters=filters or SearchFilters())
+                found = self.retriever.search(wider)
+                if not chunks or _recalls(found, question, self.min_score):
+                    window, request, chunks = None, wider, found
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if parts:
                 chunks = with_parts(chunks, each)
@@ -322,6 +325,22 @@ class ChatService:
         except NewsragError as exc:
             kept = session_hash(session_id)
             log.warning("could not keep the messages of session %s: %s", kept, exc.message)
+
+
+def _best(chunks: Sequence[RetrievedChunk]) -> float:
+    return max((chunk.score for chunk in chunks), default=0.0)
+
+
+def _recalls(chunks: Sequence[RetrievedChunk], question: str, min_score: float) -> bool:
+    """Whether the best of the chunks matches well and names a year the question names (a
+    2019 report recalling "the 2018 referendum")."""
+    best = max(chunks, key=lambda chunk: chunk.score, default=None)
+    years = set(YEAR.findall(question))
+    return (
+        best is not None
+        and best.score >= min_score
+        and bool(years & set(YEAR.findall(f"{best.title} {best.text}")))
+    )
 
 
 def _whole_years(window: TimeWindow | None) -> bool:

@@ -2,9 +2,9 @@
 
 "Did Erdogan ever turn Hagia Sophia into a mosque?", "Did the amendment end up passing?" and
 "What date did the merger actually close?" ask whether (or when) an announced event went ahead,
-and "How was the lawsuit eventually resolved?" how: the words "ever", "end up", "actually",
-"finally", "eventually", "ultimately", "officially" or "go ahead and" say so ("How did it end
-up?" asks whether it ended). Coverage of the announcement names everything such a question
+and "How was the lawsuit eventually resolved?" how: the words "ever" (not in "the first ever
+spacewalk"), "end up", "actually", "finally", "eventually", "ultimately", "officially" or "go
+ahead and" say so ("How did it end up?" asks whether it ended). Coverage of the announcement names everything such a question
 names, yet answers it only when a sentence states the event as done ("the Senate passed it",
 "the toilet was recovered"), not as planned ("will convert", "is expected to pass"). Together
 with the results of `retrieval/outcomes.py` (who won, what sentence, ...), `unreported` tells
@@ -24,7 +24,8 @@ from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
 _LATER = re.compile(
     r"^(?:(?P<when>when|(?:on )?(?:what|which) (?:date|day|year|month))|did|has|have|had|was|"
     r"were|is|how)\b"
-    r".*?\b(?:ever|end(?:ed)? up|actually|finally|eventually|ultimately|officially|go ahead and)"
+    r".*?\b(?:(?<!first )(?<!only )(?<!est )ever|end(?:ed)? up|actually|finally|eventually|"
+    r"ultimately|officially|go ahead and)"
     r"(?:\s+(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b|\s*\??$)",
     re.IGNORECASE,
 )
