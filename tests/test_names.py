@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from newsrag.models import Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.names import ProperNames, lower_case_words
+from newsrag.retrieval.names import ProperNames, lower_case_words, written_as_names
 from newsrag.store import ArticleStore, ChunkSearch, Database
 from tests.conftest import FakeEmbedder, article
 from tests.db_helpers import write
@@ -92,3 +92,11 @@ def test_a_lower_case_name_the_evidence_lacks_makes_a_near_miss_unanswerable() -
     assert Signals.of(question, best, found).answerable
     assert not Signals.of(question, best, found, ProperNames(spellings).named).answerable
     assert spellings.asked == [["boston"]]  # only the words the evidence lacks are looked up
+
+
+def test_words_the_evidence_writes_capitalised_inside_sentences_are_names() -> None:
+    text = "Police said Bruce McArthur was held. Sentence is due; McArthur faces a life sentence."
+
+    found = written_as_names("what sentence did bruce mcarthur get at his hearing?", [text])
+
+    assert found == {"bruce", "mcarthur"}  # "Sentence" opens its sentence, and is not one

@@ -159,3 +159,12 @@ def test_another_round_s_score_does_not_report_the_round_asked_about() -> None:
 
     assert unreported_outcome(question, [evidence(title, round_4)])
     assert not unreported_outcome(question, [evidence(title, round_3)])
+
+
+def test_a_sentence_of_someone_else_does_not_answer_a_lower_case_name() -> None:
+    question = "what sentence did bruce mcarthur get?"
+    other = evidence("Trump grants clemency", "Blagojevich was sentenced to fourteen years.", 2)
+    own = evidence("Toronto serial killer pleads guilty", "McArthur faces a life sentence.")
+
+    assert unreported_outcome(question, [own, other], {"mcarthur"})
+    assert not unreported_outcome(question, [own, other])

@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import cast
 
 from newsrag.chat import ChatService
+from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import SearchRequest
-from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.sessions import SessionStore
 from tests.conftest import FakeEmbedder
 from tests.test_followup import Stored, chunk

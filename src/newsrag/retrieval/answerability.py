@@ -23,7 +23,7 @@ from newsrag.retrieval.coverage import (
     specific_terms,
 )
 from newsrag.retrieval.events import unreported
-from newsrag.retrieval.names import lower_case_words
+from newsrag.retrieval.names import lower_case_words, written_as_names
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
@@ -71,12 +71,14 @@ class Signals:
         lacked = {word for word in lower_case_words(question) if not held.holds(word)}
         # The month a question names is the search's time (with its reporting lag), not a name
         # its article must print: a story of late November may be published in December.
+        named = proper(lacked) if proper and lacked else set()
         names = [
             *(name for name in specific_terms(question) if name not in MONTHS),
             *(found.lower() for found in _CATEGORY.findall(question)),
-            *sorted(proper(lacked) if proper and lacked else ()),
+            *sorted(named),
         ]
         shares = list(_sentence_shares(question, wanted, evidence))
+        texts = [item.chunk.text for item in evidence]
         return cls(
             similarity=max(0.0, best.score) if best else 0.0,
             names=_share(names, held),
@@ -84,7 +86,9 @@ class Signals:
             sentence=max((share for share, _ in shares), default=0.0),
             typed=max((typed for _, typed in shares), default=0.0),
             other_year=float(_other_year(question, first)),
-            unreported=float(unreported(question, evidence)),
+            unreported=float(
+                unreported(question, evidence, named | written_as_names(question, texts))
+            ),
         )
 
     def probability(self) -> float:

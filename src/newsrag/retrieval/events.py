@@ -4,17 +4,18 @@
 "What date did the merger actually close?" ask whether (or when) an announced event went ahead,
 and "How was the lawsuit eventually resolved?" how: the words "ever" (not in "the first ever
 spacewalk"), "end up", "actually", "finally", "eventually", "ultimately", "officially" or "go
-ahead and" say so ("How did it end up?" asks whether it ended). Coverage of the announcement names everything such a question
-names, yet answers it only when a sentence states the event as done ("the Senate passed it",
-"the toilet was recovered"), not as planned ("will convert", "is expected to pass"). Together
-with the results of `retrieval/outcomes.py` (who won, what sentence, ...), `unreported` tells
-the answerability decision when the news held stops before what the question asks.
+ahead and" say so ("How did it end up?" asks whether it ended). Coverage of the announcement
+names everything such a question names, yet answers it only when a sentence states the event
+as done ("the Senate passed it", "the toilet was recovered"), not as planned ("will convert",
+"is expected to pass"). Together with the results of `retrieval/outcomes.py` (who won, what
+sentence, ...), `unreported` tells the answerability decision when the news held stops before
+what the question asks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from newsrag.retrieval.coverage import Vocabulary
 from newsrag.retrieval.outcomes import article_texts, clause_names, realised, unreported_outcome
@@ -62,13 +63,20 @@ _IRREGULAR = {
 _BASE_REPORTED = re.compile(r"\b(?:did|didn't|did not|never)\s+$", re.IGNORECASE)
 
 
-def unreported(question: str, evidence: Sequence[Evidence]) -> bool:
+def unreported(
+    question: str, evidence: Sequence[Evidence], named: Collection[str] = frozenset()
+) -> bool:
     """Whether the question asks for a result (`unreported_outcome`) or whether a later event
-    happened (`unreported_event`) that no statement of the evidence reports."""
-    return unreported_outcome(question, evidence) or unreported_event(question, evidence)
+    happened (`unreported_event`) that no statement of the evidence reports; `named` are the
+    question's lower-case words that are names ("mcarthur")."""
+    return unreported_outcome(question, evidence, named) or unreported_event(
+        question, evidence, named
+    )
 
 
-def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
+def unreported_event(
+    question: str, evidence: Sequence[Evidence], named: Collection[str] = frozenset()
+) -> bool:
     """Whether the question asks if (or when) an event went ahead ("Did X ever V ...?") and no
     sentence of an article holding all its names states it done: a past or present form of its
     verb, or "did (not) V", with no "will", "could", "must" or "if" just before it, and no year
@@ -84,7 +92,7 @@ def unreported_event(question: str, evidence: Sequence[Evidence]) -> bool:
     done = _alternatives({form for base in bases for form in _done_forms(base)})
     said = _alternatives(bases)
     years = set(YEAR.findall(clause))
-    names = clause_names(clause, years)
+    names = clause_names(clause, years, named)
     planned = False
     for parts in article_texts(evidence).values():
         if not all(Vocabulary.of(*parts).holds(name) for name in names):

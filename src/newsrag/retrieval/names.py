@@ -25,6 +25,8 @@ NAME_SHARE = 0.75
 REMEMBERED = 20_000
 MIN_LENGTH = 3
 _WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w-])")
+# What precedes a word inside a sentence: a lower-case word, a digit or a comma, and a space.
+_INSIDE = re.compile(r"[a-z0-9,;] $")
 
 Spellings = Callable[[Sequence[str]], Mapping[str, tuple[int, int]]]
 
@@ -57,6 +59,21 @@ class ProperNames:
 
 
 _DAYS = frozenset(name.lower() for name in calendar.day_name)
+
+
+def written_as_names(question: str, texts: Sequence[str]) -> set[str]:
+    """The question's lower-case words that the `texts` write capitalised inside their sentences
+    (NAME_SHARE of the times they write them there): "bruce" and "mcarthur" of "what sentence
+    did bruce mcarthur get?" when the evidence writes "Bruce McArthur"."""
+    joined = " ".join(texts)
+    found = set()
+    for word in lower_case_words(question):
+        spelt = re.finditer(rf"\b{word}\b", joined, re.IGNORECASE)
+        inside = [m for m in spelt if _INSIDE.search(joined[max(0, m.start() - 3) : m.start()])]
+        capitalised = sum(m.group()[0].isupper() for m in inside)
+        if inside and capitalised >= NAME_SHARE * len(inside):
+            found.add(word)
+    return found
 
 
 def lower_case_words(question: str) -> set[str]:

@@ -10,7 +10,7 @@ one (`unreported_outcome`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -179,13 +179,18 @@ def article_texts(evidence: Sequence[Evidence]) -> dict[str, list[str]]:
     return texts
 
 
-def clause_names(clause: str, years: set[str]) -> list[str]:
-    """The names of a question's clause, but its years (`years`) and months: the time a result
-    is of, not a name its report must hold."""
-    return [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+def clause_names(clause: str, years: set[str], named: Collection[str] = ()) -> list[str]:
+    """The names of a question's clause, and those of its lower-case words that are `named`,
+    but its years (`years`) and months: the time a result is of, not a name its report must
+    hold."""
+    written = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+    lowered = [word for word in re.findall(r"[a-z]+", clause) if word in named]
+    return list(dict.fromkeys([*written, *lowered]))
 
 
-def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
+def unreported_outcome(
+    question: str, evidence: Sequence[Evidence], named: Collection[str] = ()
+) -> bool:
     """Whether the question asks for a result ("Who won the Groom by-election?", "Was X
     convicted?") that no statement of the evidence reports.
 
@@ -197,7 +202,7 @@ def unreported_outcome(question: str, evidence: Sequence[Evidence]) -> bool:
     outcome = asked_outcome(question)
     if outcome is None:
         return False
-    asked = _Asked.of(CLAUSE_END.split(question, maxsplit=1)[0], outcome)
+    asked = _Asked.of(CLAUSE_END.split(question, maxsplit=1)[0], outcome, named)
     articles = {url: Vocabulary.of(*parts) for url, parts in article_texts(evidence).items()}
     for item in evidence:
         if not all(articles[item.chunk.url].holds(name) for name in asked.names):
@@ -222,17 +227,19 @@ class _Asked:
     numbered: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
-    def of(cls, clause: str, outcome: Outcome) -> _Asked:
+    def of(cls, clause: str, outcome: Outcome, named: Collection[str] = ()) -> _Asked:
+        """What the clause asks; its lower-case words that are `named` are names its report
+        must hold, and words one of which it must hold, as the words of the question."""
         years = set(YEAR.findall(clause))
         found = outcome.asked.search(clause)
         asking = keywords(found.group(0)) if found else set()
-        names = clause_names(clause, years)
+        written = clause_names(clause, years)
         words = {
             word
             for word in keywords(clause)
             if len(word) >= MIN_LENGTH
-            and word not in names
-            and word not in {singular(name) for name in names}  # "Corps", kept as "corp"
+            and word not in written
+            and word not in {singular(name) for name in written}  # "Corps", kept as "corp"
             and word not in MONTHS
             and not word.isdigit()
             and not outcome.asked.fullmatch(word)
@@ -240,7 +247,7 @@ class _Asked:
         # "How much did GM lose?": no other word than the asking ones, which a report words
         # its own way ("GM reported losing US$4.8 billion").
         topical = set() if words <= asking or not outcome.topical else words
-        return cls(names, years, topical, numbered(clause))
+        return cls(clause_names(clause, years, named), years, topical, numbered(clause))
 
     def reported(
         self, statement: str, before: str, title: str, published: datetime | None = None
