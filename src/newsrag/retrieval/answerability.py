@@ -24,6 +24,7 @@ from newsrag.retrieval.coverage import (
 )
 from newsrag.retrieval.events import unreported
 from newsrag.retrieval.names import lower_case_words, written_as_names
+from newsrag.retrieval.qualifiers import another_kind
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
@@ -51,7 +52,9 @@ class Signals:
     sentence: float  # share of the question's topic words the best sentence holds
     typed: float  # the same, of sentences holding the kind of thing asked for (a sum, a name)
     other_year: float  # 1 when the question names a year the best article is not from
-    unreported: float  # 1 when a result asked about is reported nowhere
+    # 1 when a result asked about is reported nowhere, or the best article's prize (title, race)
+    # is of another kind than the one asked about
+    unreported: float
 
     @classmethod
     def of(
@@ -88,6 +91,7 @@ class Signals:
             other_year=float(_other_year(question, first)),
             unreported=float(
                 unreported(question, evidence, named | written_as_names(question, texts))
+                or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
             ),
         )
 
