@@ -168,3 +168,15 @@ def test_a_sentence_of_someone_else_does_not_answer_a_lower_case_name() -> None:
 
     assert unreported_outcome(question, [own, other], {"mcarthur"})
     assert not unreported_outcome(question, [own, other])
+
+
+def test_an_earlier_years_election_does_not_answer_who_came_after_him() -> None:
+    question = "who became prime minister of tonga after akilisi pohiva died"
+    title = "Sitting Tongan Prime Minister Akilisi Pohiva dies"
+    text = (
+        "Akilisi Pohiva, the prime minister of Tonga, died today. When elected prime minister "
+        "by the parliament in 2014, it was the first time they had elected a commoner."
+    )
+    published = datetime(2019, 9, 12, tzinfo=UTC)
+
+    assert unreported_outcome(question, [evidence(title, text, published=published)])

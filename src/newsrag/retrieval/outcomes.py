@@ -33,6 +33,9 @@ class Outcome:
     # Whether a report holds one of the question's other words besides a name: "Hunter died of
     # kidney failure" answers "What was the cause of Robert Hunter's death?" in none of them.
     topical: bool = True
+    # Whether a report naming no year but earlier ones than its own tells of the past: "When
+    # elected prime minister in 2014" in a 2019 report of his death names no successor.
+    recent: bool = False
 
 
 OUTCOMES = (
@@ -104,6 +107,7 @@ OUTCOMES = (
             re.IGNORECASE,
         ),
         decided=True,
+        recent=True,
     ),
     Outcome(  # a sum paid, earned or lost
         re.compile(
@@ -225,6 +229,7 @@ class _Asked:
     years: set[str]
     words: set[str]
     numbered: frozenset[tuple[str, int]] = frozenset()
+    recent: bool = False
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome, named: Collection[str] = ()) -> _Asked:
@@ -247,20 +252,25 @@ class _Asked:
         # "How much did GM lose?": no other word than the asking ones, which a report words
         # its own way ("GM reported losing US$4.8 billion").
         topical = set() if words <= asking or not outcome.topical else words
-        return cls(clause_names(clause, years, named), years, topical, numbered(clause))
+        names = clause_names(clause, years, named)
+        return cls(names, years, topical, numbered(clause), outcome.recent)
 
     def reported(
         self, statement: str, before: str, title: str, published: datetime | None = None
     ) -> bool:
         """Whether a statement of a result is about these names, words and year: the year it
         names, or, naming none, the year it was published in (or, for REPORTING_DAYS, the one
-        before) or one its headline names."""
+        before) or one its headline names; for a `recent` result asked of no year, not only
+        years before its report's."""
         stated_years = set(YEAR.findall(statement))
+        reported = (published - timedelta(days=REPORTING_DAYS)).year if published else None
         if not stated_years and published is not None:
-            lagged = published - timedelta(days=REPORTING_DAYS)
-            stated_years = {str(published.year), str(lagged.year), *YEAR.findall(title)}
+            stated_years = {str(published.year), str(reported), *YEAR.findall(title)}
         if self.years and stated_years and not stated_years & self.years:
             return False
+        earlier = bool(stated_years) and max(int(year) for year in stated_years) < (reported or 0)
+        if self.recent and not self.years and earlier:
+            return False  # "When elected prime minister in 2014" in a 2019 report
         if _another_numbered(self.numbered, numbered(statement) or numbered(title)):
             return False  # "Round 4" does not report round 3's score
         # "He was given a two-year suspended sentence.": who "he" is, the headline says
