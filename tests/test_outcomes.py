@@ -175,7 +175,8 @@ def test_an_earlier_years_election_does_not_answer_who_came_after_him() -> None:
     title = "Sitting Tongan Prime Minister Akilisi Pohiva dies"
     text = (
         "Akilisi Pohiva, the prime minister of Tonga, died today. When elected prime minister "
-        "by the parliament in 2014, it was the first time they had elected a commoner."
+        "by the parliament in 2014, it was the first time they had elected a commoner; "
+        "historically, prime ministers were appointed by the King."
     )
     published = datetime(2019, 9, 12, tzinfo=UTC)
 
