@@ -181,3 +181,9 @@ def test_an_earlier_years_election_does_not_answer_who_came_after_him() -> None:
     published = datetime(2019, 9, 12, tzinfo=UTC)
 
     assert unreported_outcome(question, [evidence(title, text, published=published)])
+
+
+def test_whom_someone_named_as_his_new_adviser_asks_for_a_successor() -> None:
+    question = "who did trump name as his new national security advisor after firing bolton?"
+
+    assert unreported_outcome(question, [evidence(BOLTON_TITLE, BOLTON)])
