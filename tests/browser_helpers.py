@@ -99,7 +99,9 @@ class PacedGenerator(Generator):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         return self.inner.generate(question, evidence)
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
         for piece in self.inner.stream(question, evidence):
             time.sleep(self.pause)
             yield piece

@@ -320,3 +320,21 @@ def test_each_part_of_a_two_part_question_gets_its_own_sentence() -> None:
     assert "killed seventeen people on Tuesday. [1]" in answer
     assert "killed nine people. [2]" in answer
     assert "a difference of 8" in answer
+
+
+def test_a_follow_up_is_answered_by_what_its_own_words_ask() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    text = (
+        "Navalny was airlifted from Omsk to Berlin in August 2020 for treatment. "
+        "Doctors in Berlin find Navalny was poisoned with a nerve agent."
+    )
+    said = "and what did the doctors find in berlin"
+    rewritten = f"{said} Navalny airlifted Omsk Berlin August 2020"
+
+    answer = generator.generate(rewritten, [evidence("Navalny in Berlin", text)])
+    followed = "".join(
+        generator.stream(rewritten, [evidence("Navalny in Berlin", text)], message=said)
+    )
+
+    assert answer.startswith("Navalny was airlifted")
+    assert followed.startswith("Doctors in Berlin find")

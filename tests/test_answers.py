@@ -175,7 +175,9 @@ class Pieces(Generator):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         return "".join(self.stream(question, evidence))
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
         self.calls += 1
         for index, piece in enumerate(self.pieces):
             if self.down or index == self.fail_after:

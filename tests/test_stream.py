@@ -100,7 +100,9 @@ class SlowGenerator(Generator):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         return "".join(self.stream(question, evidence))
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
         for piece in SLOW_PIECES:
             time.sleep(self.pause)
             yield piece

@@ -32,7 +32,7 @@ from newsrag.retrieval.followup import (
     unsaid,
 )
 from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
-from newsrag.retrieval.query import refers_back
+from newsrag.retrieval.query import refers_back, resolve_people
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
@@ -81,7 +81,9 @@ StreamEvent = SourcesEvent | TokenEvent | DoneEvent
 class Retrieval:
     """What an answer is generated from: the searched query, the sources and their evidence.
 
-    `covered` is False when the news held does not match the question well enough to answer.
+    `covered` is False when the news held does not match the question well enough to answer;
+    `message` is the user's own words (he or she resolved) when the query is a follow-up's
+    rewrite.
     """
 
     query: str
@@ -90,6 +92,7 @@ class Retrieval:
     covered: bool
     window: TimeWindow | None = None
     signals: Signals | None = None
+    message: str = ""
 
     @property
     def briefing(self) -> bool:
@@ -156,7 +159,7 @@ class ChatService:
             digest = briefing(found.sources, found.evidence, self.retriever.openings(ids))
             stale = staleness(found.sources, found.window.as_of, self.stale_days)
             return iter([dated(f"{stale}\n{digest}" if stale else digest, found.sources)])
-        pieces = drafting.stream(found.query, found.evidence)
+        pieces = drafting.stream(found.query, found.evidence, message=found.message)
         return (dated_piece(piece, found.sources) for piece in pieces)
 
     def retrieve(
@@ -252,7 +255,8 @@ class ChatService:
             sources, evidence = newest_first(sources, evidence)
         said = [m.content for m in history if m.role == "assistant"]
         evidence = unsaid(query, evidence, said, before)
-        return Retrieval(query, list(sources), list(evidence), covered, window, signals)
+        message = resolve_people(question, history) if query != question else ""
+        return Retrieval(query, list(sources), list(evidence), covered, window, signals, message)
 
     def answer(self, found: Retrieval, text: str, drafting: Drafting) -> Answer:
         """The generated `text` tidied, its citations checked, or "not covered"; degraded when

@@ -22,8 +22,12 @@ class Generator(ABC):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         """The answer; each claim followed by the `[n]` of the source it comes from."""
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
         """The answer in pieces as they are produced; joined, they are `generate`'s answer.
+        `message` is the user's own words when `question` is a follow-up rewritten with the
+        conversation's (`standalone`), for a generator that weighs them apart.
 
         By default the whole answer at once; a generator that produces it gradually overrides it.
         """

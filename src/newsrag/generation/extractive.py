@@ -28,6 +28,7 @@ SCORED_WORDS = 60
 WORD_BUDGET = 90
 ANSWER_TYPE_BONUS = 0.25
 LEAD_BONUS = 0.05
+MESSAGE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -56,18 +57,20 @@ class ExtractiveGenerator(Generator):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         return "".join(self.stream(question, evidence))
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
         """The picked sentences one by one, each with its `[n]`, joined by single spaces."""
-        for index, sentence in enumerate(self._pick(question, evidence)):
+        for index, sentence in enumerate(self._pick(question, evidence, message)):
             yield sentence if index == 0 else f" {sentence}"
 
-    def _pick(self, question: str, evidence: Sequence[Evidence]) -> list[str]:
+    def _pick(self, question: str, evidence: Sequence[Evidence], message: str = "") -> list[str]:
         """The best sentences, each followed by its source's `[n]`; for a two-part question
         ("Which was larger, A or B?") the best for each part, half as many and one more each,
         then the comparison of the two when one is asked for."""
         parts = question_parts(question)
         if not parts:
-            chosen = self._best(question, evidence, self.max_sentences)
+            chosen = self._best(question, evidence, self.max_sentences, message)
             return _render(chosen) if chosen else [NOT_COVERED]
         limit = self.max_sentences // len(parts) + 1  # an even share and one more
         each = [self._best(part.query, evidence, limit) for part in parts]
@@ -85,7 +88,9 @@ class ExtractiveGenerator(Generator):
         compared = comparison(question, parts[0].kind, answered)
         return [*_render(chosen), *([compared] if compared else [])]
 
-    def _best(self, question: str, evidence: Sequence[Evidence], limit: int) -> list[Candidate]:
+    def _best(
+        self, question: str, evidence: Sequence[Evidence], limit: int, message: str = ""
+    ) -> list[Candidate]:
         """Up to `limit` best sentences, within the word budget.
 
         Each sentence is compared with the question under its article's title, so that "The
@@ -93,15 +98,20 @@ class ExtractiveGenerator(Generator):
         asks for a kind of thing (a duration, a name) that none of the picked sentences holds,
         the best sentence holding one replaces the last pick; one holding it is picked however
         far its similarity falls below the best sentence's ("She replaces Daniel Akerson" for
-        "Who did Mary Barra succeed?").
+        "Who did Mary Barra succeed?"). A follow-up's similarity is mostly its `message`'s
+        (MESSAGE_WEIGHT): "What did the Germans find?", rewritten with the words of "Why was
+        Navalny airlifted to Berlin?", asks what was found, not why he was flown.
         """
         shortlist = self._shortlist(question, evidence)
         if not shortlist:
             return []
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
         titled = [f"{c.title}: {text}" for c, text in zip(shortlist, texts, strict=True)]
-        vectors = self.embedder.embed([question, *texts, *titled])
-        similarity = vectors[1:] @ vectors[0]
+        vectors = self.embedder.embed([question, *texts, *titled, *([message] if message else [])])
+        similarity = vectors[1 : 1 + 2 * len(texts)] @ vectors[0]
+        if message:
+            own = vectors[1 : 1 + 2 * len(texts)] @ vectors[-1]
+            similarity = (1 - MESSAGE_WEIGHT) * similarity + MESSAGE_WEIGHT * own
         scores = (
             (similarity[: len(texts)] + similarity[len(texts) :]) / 2
             + LEAD_BONUS * np.array([c.lead for c in shortlist])

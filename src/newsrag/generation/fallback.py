@@ -88,20 +88,22 @@ class Drafting:
             self._fail(error)
             return standalone_query(question, history)
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
-        """The answer's pieces. A failure after the first piece is raised: what was already
-        sent cannot be taken back."""
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
+        """The answer's pieces (`Generator.stream`). A failure after the first piece is raised:
+        what was already sent cannot be taken back."""
         generator = self.generator
         started = False
         try:
-            for piece in generator.stream(question, evidence):
+            for piece in generator.stream(question, evidence, message=message):
                 started = True
                 yield piece
         except ProviderError as error:
             if started or generator is not self.policy.primary:
                 raise
             self._fail(error)
-            yield from self.generator.stream(question, evidence)
+            yield from self.generator.stream(question, evidence, message=message)
             return
         if generator is self.policy.primary:
             self.policy.recovered()

@@ -62,8 +62,11 @@ class ChatModelGenerator(Generator):
     def generate(self, question: str, evidence: Sequence[Evidence]) -> str:
         return "".join(self.stream(question, evidence))
 
-    def stream(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
-        """The reply's pieces, until the model ends or starts repeating a sentence."""
+    def stream(
+        self, question: str, evidence: Sequence[Evidence], *, message: str = ""
+    ) -> Iterator[str]:
+        """The reply's pieces, until the model ends or starts repeating a sentence; the model
+        reads the rewritten `question`, not the `message`."""
         messages = self.messages(question, evidence)
         yield from stop_on_repeat(self.complete(messages, max_tokens=self.sampling.max_tokens))
 
