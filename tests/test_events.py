@@ -76,3 +76,10 @@ def test_a_first_ever_event_is_no_question_of_whether_it_went_ahead() -> None:
     assert not unreported(
         "on what date did leonov do the first ever spacewalk?", [evidence(title, text)]
     )
+
+
+def test_an_event_reported_with_a_verb_of_the_same_meaning_is_reported() -> None:
+    title = "Bernie Sanders endorses Joe Biden"
+    text = "On Monday, Bernie Sanders endorsed former Vice President Joe Biden for president."
+
+    assert not unreported_event("did bernie sanders end up backing biden?", [evidence(title, text)])

@@ -114,6 +114,22 @@ def test_a_party_or_a_court_is_nobody_s_she() -> None:
     assert people("The Supreme Court of India ruled on Monday.") == []
 
 
+def test_a_person_a_question_names_in_lower_case_is_its_subject_as_its_answer_writes_him() -> None:
+    history = turn(
+        "bernie sanders dropping out of the 2020 race in april",
+        "United States Senator from Vermont Bernie Sanders ended his campaign. [1]",
+    )
+
+    assert subject_person(history) == "Bernie Sanders"
+
+
+def test_a_country_is_nobody_s_he() -> None:
+    answer = "Thursday, United States military forces killed Qasem Soleimani in an airstrike. [1]"
+    history = turn("who did the us kill in the airstrike at baghdad airport?", answer)
+
+    assert subject_person(history) == "Qasem Soleimani"
+
+
 def test_a_title_before_a_name_is_left_out() -> None:
     assert people("Seoul city Mayor Park Won-soon was found dead.") == ["Park Won-soon"]
 

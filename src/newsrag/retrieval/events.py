@@ -60,6 +60,20 @@ _IRREGULAR = {
     "take": ("took", "taken"),
     "win": ("won",),
 }
+# Verbs news reports an event by as often as by the one asked: "did he end up backing Biden?"
+# is answered by "Sanders endorsed Biden".
+_SAME_GROUPS = (
+    ("back", "endorse", "support"),
+    ("quit", "resign", "leave"),
+    ("fire", "sack", "dismiss", "oust"),
+    ("pass", "approve", "adopt"),
+    ("buy", "acquire", "purchase"),
+    ("beat", "defeat"),
+    ("free", "release"),
+    ("ban", "prohibit"),
+    ("close", "complete", "finalise", "finalize"),
+)
+_SAME = {verb: tuple(v for v in group if v != verb) for group in _SAME_GROUPS for verb in group}
 _BASE_REPORTED = re.compile(r"\b(?:did|didn't|did not|never)\s+$", re.IGNORECASE)
 
 
@@ -88,7 +102,7 @@ def unreported_event(
     verb = (found["verb"] or "end").lower() if found else ""  # "How did it end up?"
     if found is None or verb in STOPWORDS:
         return False
-    bases = _bases(verb)
+    bases = {same for base in _bases(verb) for same in (base, *_SAME.get(base, ()))}
     done = _alternatives({form for base in bases for form in _done_forms(base)})
     said = _alternatives(bases)
     years = set(YEAR.findall(clause))

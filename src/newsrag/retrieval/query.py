@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from newsrag.models import Message
 from newsrag.retrieval.coverage import specific_terms
+from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import OUTCOMES
 from newsrag.retrieval.timeparse import RECENT
 from newsrag.text import keywords
@@ -79,26 +80,50 @@ def _ordered_keywords(text: str) -> list[str]:
 def subject_person(history: Sequence[Message]) -> str | None:
     """The person the last turn was about: for a question asking who ("Whom did Joe Biden
     choose?"), the first person its answer names that the question does not; else the first
-    person the question names, else the first its answer names. A name owning something in the
-    question ("Kennedy's assassin") is not its subject."""
+    person the question names (in lower case too, as its answer writes the name: "bernie
+    sanders"), else the first its answer names. A name owning something in the question
+    ("Kennedy's assassin") is not its subject."""
     question = next((m.content for m in reversed(history) if m.role == "user"), "")
     answer = next((m.content for m in reversed(history) if m.role == "assistant"), "")
-    asked = [name for name in people(question) if f"{name}'s" not in question]
-    told = [name for name in people(answer) if name.split()[-1] not in question]
+    lowered = question.lower()
+    asked = [
+        name
+        for name in [*people(question), *_written(people(answer), lowered)]
+        if f"{name.lower()}'s" not in lowered
+    ]
+    told = [name for name in people(answer) if name.split()[-1].lower() not in lowered]
     if _ASKS_WHO.match(question):
         return next(iter(told), None)
     return next(iter(asked + told), None)
 
 
+def _written(names: Sequence[str], lowered: str) -> list[str]:
+    """The longest ending of two or more words of each name that the lower-cased text holds
+    ("Bernie Sanders" of "Vermont Bernie Sanders" in "bernie sanders dropping out")."""
+    found = []
+    for name in names:
+        words = name.split()
+        tails = (" ".join(words[start:]) for start in range(len(words) - 1))
+        found += [tail for tail in tails if re.search(rf"\b{re.escape(tail.lower())}\b", lowered)][
+            :1
+        ]
+    return found
+
+
 def people(text: str) -> list[str]:
     """Names of two or three capitalised words in `text`, titles ("Mayor", "President") left
-    out, in order; not those of bodies ("Democratic Party", "Supreme Court")."""
+    out, in order; not those of bodies ("Democratic Party", "Supreme Court") or countries
+    ("United States", "Saudi Arabia")."""
     found = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
         while words and words[0] in _NOT_NAMES:
             words.pop(0)
-        if len(words) >= 2 and not _BODIES & set(words):
+        if (
+            len(words) >= 2
+            and not _BODIES & set(words)
+            and not NATIONS.keys() & {word.lower() for word in words}
+        ):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
 
@@ -140,7 +165,8 @@ _BODIES = frozenset(
         """Party Committee Court Department Ministry Council Government Agency Union Association
         Company Corporation Corp Inc Group University College School Hospital House Senate
         Congress Parliament Assembly Army Navy Force Forces Police Service Organization
-        Organisation Foundation Institute Commission Bank Airlines Airways Motors News Times""",
+        Organisation Foundation Institute Commission Bank Airlines Airways Motors News Times
+        States Kingdom Nations Republic Emirates""",
     )
 )
 # Capitalised words that open a name without being one: sentence openers, titles, nationalities,
