@@ -107,6 +107,17 @@ def test_what_happened_next_is_the_first_later_article_on_the_story() -> None:
     assert articles(chunks)[:2] == [4, 1]
 
 
+def test_how_it_ended_is_the_last_later_article_on_the_story() -> None:
+    later = [chunk(5, 0.55, day=20), chunk(4, 0.5, day=10), chunk(3, 0.2, day=5)]
+    retriever = Stored([chunk(1, 0.6)], [], later)
+
+    chunks = follow_up_chunks(
+        retriever, REQUEST, "and how many died in the end?", [source(9, day=2)], retriever.found
+    )
+
+    assert articles(chunks)[:2] == [5, 1]
+
+
 NAVALNY = (
     "Alexei Navalny was airlifted from Omsk to Berlin in August. "
     "Germany said tests showed he had been poisoned with Novichok."
@@ -131,6 +142,18 @@ def test_what_happened_next_leaves_out_the_story_told_when_a_later_article_leads
     fresh = unsaid("What happened after that?", [later, told], [], [source(9)])
 
     assert fresh == [later]
+
+
+def test_how_it_ended_is_answered_from_the_newest_article_of_the_story() -> None:
+    leading = Evidence(1, replace(chunk(5, 0.6, day=5), text="53 deaths have been recorded."))
+    last = Evidence(2, replace(chunk(9, 0.5, day=29), text="81 had lost their lives."))
+    other = Evidence(3, replace(chunk(4, 0.3, day=30), text="Markets fell."))
+
+    fresh = unsaid(
+        "How many people died in the end?", [leading, last, other], [], [source(5), source(9)]
+    )
+
+    assert fresh == [last]
 
 
 def test_what_happened_next_keeps_the_story_told_when_no_later_article_leads() -> None:

@@ -7,7 +7,7 @@ The cited articles come first when they match the next message about as well as 
 article found (within FOLLOW_UP_MARGIN of its similarity): "What was his job there?" is about the
 story just told. Otherwise a follow-up keeps them as later candidates. For "what happened
 next?", the articles published after the cited one and matching the story as well (same margin)
-are taken oldest first.
+are taken oldest first; for "how many died in the end?", the newest of them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.events import unreported
@@ -39,8 +39,17 @@ _NEXT = re.compile(
 )
 
 
+_END = re.compile(r"\b(in the end|at the end|eventually|ultimately|finally)\b", re.IGNORECASE)
+
+
 def asks_what_next(message: str) -> bool:
-    return bool(_NEXT.search(message))
+    """Whether the message asks what happened next (`_NEXT`) or in the end (`asks_the_end`)."""
+    return bool(_NEXT.search(message)) or asks_the_end(message)
+
+
+def asks_the_end(message: str) -> bool:
+    """Whether the message asks how the story ended: "how many died in the end?"."""
+    return bool(_END.search(message))
 
 
 def follow_up_chunks(
@@ -58,7 +67,7 @@ def follow_up_chunks(
         return found
     follow_up = is_follow_up(message)
     if follow_up and asks_what_next(message):
-        later = _next_in_story(retriever, request, before[0])
+        later = _next_in_story(retriever, request, before[0], last=asks_the_end(message))
         if later:
             return _first(later, found)
     own = retriever.article_chunks([source.url for source in before], request.query)
@@ -84,12 +93,14 @@ def new_topic(retriever: Retriever, asked: SearchRequest, before: Sequence[Sourc
 
 
 def _next_in_story(
-    retriever: Retriever, request: SearchRequest, before: Source
+    retriever: Retriever, request: SearchRequest, before: Source, last: bool = False
 ) -> list[RetrievedChunk]:
-    """The chunks of the first article published after `before` that matches the story."""
+    """The chunks of the first (or the `last`) article published after `before` that matches
+    the story."""
     if before.published_at is None:
         return []
-    return next(iter(_later_in_story(retriever, request, before.published_at)), [])
+    later = _later_in_story(retriever, request, before.published_at)
+    return (later[-1] if last else later[0]) if later else []
 
 
 def _later_in_story(
@@ -132,6 +143,13 @@ def outcome_chunks(
     return found
 
 
+def _newest(evidence: Sequence[Evidence]) -> str:
+    """The URL of the article published last (the first of those undated)."""
+    return max(
+        evidence, key=lambda item: item.chunk.published_at or datetime.min.replace(tzinfo=UTC)
+    ).chunk.url
+
+
 def _evidence(chunks: Sequence[RetrievedChunk]) -> list[Evidence]:
     return [Evidence(1, chunk) for chunk in chunks]
 
@@ -151,6 +169,10 @@ def unsaid(
         return list(evidence)
     before = {source.url for source in cited}
     leading = min(evidence, key=lambda item: item.n, default=None)
+    if leading is not None and asks_the_end(question):
+        story = [item for item in evidence if item.chunk.url in before or item.n == leading.n]
+        last = _newest(story)
+        return [item for item in evidence if item.chunk.url == last]
     later = leading is not None and leading.chunk.url not in before
     new = [item for item in evidence if not (later and item.chunk.url in before)]
     given = f" {' '.join(_words(text) for text in said)} "
