@@ -164,12 +164,13 @@ def unsaid(
     answers (`said`) already gave: what is new, not the story's recap; and when a later article
     on the story leads the sources, without the articles the previous answer cited (`cited`). A
     sentence counts as given when its first SAID_WORDS words are in an answer; when nothing
-    else is left, or for another question, the evidence is kept whole."""
+    else is left, or for another question, the evidence is kept whole. For "how many died in
+    the end?" after an answer, only the newest of the cited articles and the leading one."""
     if not asks_what_next(question):
         return list(evidence)
     before = {source.url for source in cited}
     leading = min(evidence, key=lambda item: item.n, default=None)
-    if leading is not None and asks_the_end(question):
+    if leading is not None and before and asks_the_end(question):
         story = [item for item in evidence if item.chunk.url in before or item.n == leading.n]
         last = _newest(story)
         return [item for item in evidence if item.chunk.url == last]
