@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from newsrag.generation.extractive import ExtractiveGenerator
+from newsrag.generation.extractive import ExtractiveGenerator, stems, turning_words
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
@@ -338,3 +338,25 @@ def test_a_follow_up_is_answered_by_what_its_own_words_ask() -> None:
 
     assert answer.startswith("Navalny was airlifted")
     assert followed.startswith("Doctors in Berlin find")
+
+
+def test_a_yes_no_question_is_answered_by_the_sentence_holding_the_word_it_turns_on() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=2)
+    text = (
+        "The Supreme Court ruled on the suspension of parliament by Johnson today. "
+        "The court ruled the suspension of parliament by Johnson was unlawful and void. "
+        "Lady Hale of the Supreme Court read the ruling on the suspension. "
+        "This is the unanimous judgment of all 11 Justices."
+    )
+    question = "was the supreme court's ruling on johnson suspending parliament unanimous?"
+
+    answer = generator.generate(question, [evidence("Supreme Court rules", text)])
+
+    assert "unanimous judgment" in answer
+
+
+def test_the_words_a_yes_no_question_turns_on_are_those_fewest_sentences_hold() -> None:
+    sentences = ["The court ruled today.", "The court was unanimous.", "The ruling was read."]
+
+    assert turning_words("was the court's ruling unanimous?", sentences) == stems("unanimous")
+    assert turning_words("why was the ruling unanimous?", sentences) == set()

@@ -6,6 +6,7 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,7 +74,7 @@ class ExtractiveGenerator(Generator):
             chosen = self._best(question, evidence, self.max_sentences, message)
             return _render(chosen) if chosen else [NOT_COVERED]
         limit = self.max_sentences // len(parts) + 1  # an even share and one more
-        each = [self._best(part.query, evidence, limit) for part in parts]
+        each = [self._best(part.query, evidence, limit, whole=False) for part in parts]
         chosen = [found for best in each for found in best]
         if not chosen:
             return [NOT_COVERED]
@@ -89,7 +90,12 @@ class ExtractiveGenerator(Generator):
         return [*_render(chosen), *([compared] if compared else [])]
 
     def _best(
-        self, question: str, evidence: Sequence[Evidence], limit: int, message: str = ""
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        limit: int,
+        message: str = "",
+        whole: bool = True,
     ) -> list[Candidate]:
         """Up to `limit` best sentences, within the word budget.
 
@@ -100,9 +106,12 @@ class ExtractiveGenerator(Generator):
         far its similarity falls below the best sentence's ("She replaces Daniel Akerson" for
         "Who did Mary Barra succeed?"). A follow-up's similarity is mostly its `message`'s
         (MESSAGE_WEIGHT): "What did the Germans find?", rewritten with the words of "Why was
-        Navalny airlifted to Berlin?", asks what was found, not why he was flown.
+        Navalny airlifted to Berlin?", asks what was found, not why he was flown. A sentence of
+        the best sources holding the word a yes/no question turns on ("unanimous") holds what
+        it asks (`turning_words`), unless the question is one part of a two-part one (not
+        `whole`).
         """
-        shortlist = self._shortlist(question, evidence)
+        shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
             return []
         texts = [" ".join(c.text.split()[:SCORED_WORDS]) for c in shortlist]
@@ -135,18 +144,25 @@ class ExtractiveGenerator(Generator):
         return [shortlist[index] for index in chosen]
 
     @staticmethod
-    def _shortlist(question: str, evidence: Sequence[Evidence]) -> list[Candidate]:
+    def _shortlist(
+        question: str, evidence: Sequence[Evidence], whole: bool = True
+    ) -> list[Candidate]:
         """Distinct sentences of the evidence, those sharing most words with the question first
         (ties keep the articles' order); only those that state something (`stated`). A sentence
         opening with a pronoun ("She", "This") is read with the sentence before it, or passed
         over when that sentence was not found."""
         wanted = keywords(question)
+        readings = [
+            read
+            for read in _read(evidence)
+            if len(read.sentence.split()) >= MIN_WORDS and stated(read.sentence)
+        ]
+        pivot = turning_words(question, [read.sentence for read in readings]) if whole else set()
         found: list[Candidate] = []
-        for read in _read(evidence):
+        for read in readings:
             sentence, before = read.sentence, read.before
-            if len(sentence.split()) < MIN_WORDS or not stated(sentence):
-                continue
             words = keywords(sentence)
+            turns = float(read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
             if ANAPHORIC.match(sentence):
                 if not before:
                     continue
@@ -160,7 +176,7 @@ class ExtractiveGenerator(Generator):
                     read.n,
                     read.chunk.title,
                     shared,
-                    ANSWER_TYPE_BONUS * answer_strength(question, sentence),
+                    ANSWER_TYPE_BONUS * max(answer_strength(question, sentence), turns),
                     lead=read.chunk.position == 0 and read.first,
                     before=before,
                     day=read.chunk.published_at.date() if read.chunk.published_at else None,
@@ -216,6 +232,61 @@ def _read(evidence: Sequence[Evidence]) -> Iterator[_Reading]:
                     seen.add(key)
                     yield _Reading(n, item.chunk, sentence, before, index == 0)
                 before = sentence
+
+
+_YES_NO = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:was|were|did|does|do|is|are|has|have|had|will|would|could|can)\b",
+    re.IGNORECASE,
+)
+PIVOT_SENTENCES = 2
+# The sources whose sentences holding such a word count as answers: the best articles, read
+# whole; a third story's sentence sharing a rare word ("longtime") is no answer.
+PIVOT_SOURCES = 2
+# Words a yes/no comparison turns on that say nothing of either side: "born in the same year?"
+_COMPARING = frozenset(
+    [
+        "same",
+        "different",
+        "more",
+        "less",
+        "fewer",
+        "older",
+        "younger",
+        "earlier",
+        "later",
+        "first",
+        "last",
+        "longer",
+        "shorter",
+    ]
+)
+
+
+def turning_words(question: str, sentences: Sequence[str]) -> set[str]:
+    """For a yes/no question ("Was the ruling unanimous?"), the words it turns on: those of its
+    words that the fewest sentences hold, at most PIVOT_SENTENCES of them ("unanimous", not
+    "court"); none for another question."""
+    if not _YES_NO.match(question):
+        return set()
+    held = [stems(sentence) for sentence in sentences]
+    asked = stems(question) - _COMPARING
+    counts = {word: sum(word in words for words in held) for word in asked}
+    fewest = min((n for n in counts.values() if n), default=0)
+    if not fewest or fewest > PIVOT_SENTENCES:
+        return set()
+    return {word for word, n in counts.items() if n == fewest}
+
+
+def stems(text: str) -> set[str]:
+    """The text's content words, their endings cut ("confirmed" and "confirm": "confirm")."""
+    return {_stem(word) for word in keywords(text)}
+
+
+def _stem(word: str) -> str:
+    for ending in ("ing", "ed", "es", "ly", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def stated(sentence: str) -> bool:
