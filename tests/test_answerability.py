@@ -161,6 +161,29 @@ def test_the_category_of_a_contest_must_be_named_like_a_name() -> None:
     assert Signals.of("Who won the women's 400 m hurdles in Doha?", sources, evidence).names < 1.0
 
 
+def test_a_category_asked_must_be_named_by_the_best_article_not_another() -> None:
+    best = "Karsten Warholm of Norway won the 400 metres hurdles final in Doha."
+    sources, evidence = found("Warholm wins gold in 400 m hurdles", best)
+    other = RetrievedChunk(
+        2,
+        2,
+        0,
+        "Brigid Kosgei won the women's race.",
+        0.5,
+        "https://example.org/2",
+        "Kosgei sets record",
+        "Wikinews",
+        datetime(2019, 10, 14, tzinfo=UTC),
+    )
+    evidence = [*evidence, Evidence(2, other)]
+
+    asked = Signals.of("Who won the women's 400 m hurdles in Doha?", sources, evidence)
+
+    assert asked.names == 1.0
+    assert asked.unreported == 1.0
+    assert Signals.of("Who won the 400 m hurdles in Doha?", sources, evidence).unreported == 0.0
+
+
 def test_a_party_s_nickname_is_held_by_its_name() -> None:
     held = Vocabulary.of("Boris Johnson won the Conservative leadership ballot.")
 

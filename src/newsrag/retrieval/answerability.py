@@ -34,8 +34,8 @@ from newsrag.text import YEAR, split_sentences
 WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562)
 BIAS = -5.804
 THRESHOLD = 0.5
-# The category of a contest, which its report must name as the question's names: the men's
-# 400 m hurdles do not answer who won the women's.
+# The category of a contest, which its report (the best article) must name as the question's
+# names: the men's 400 m hurdles, reported without the word, do not answer who won the women's.
 _CATEGORY = re.compile(
     r"\b(women|men|girls|boys|female|male|wheelchair|paralympic|junior|amateur)(?=['’]s\b|\b)",
     re.IGNORECASE,
@@ -53,7 +53,7 @@ class Signals:
     typed: float  # the same, of sentences holding the kind of thing asked for (a sum, a name)
     other_year: float  # 1 when the question names a year the best article is not from
     # 1 when a result asked about is reported nowhere, or the best article's prize (title, race)
-    # is of another kind than the one asked about
+    # is of another kind than the one asked about, or lacks the category asked ("women's")
     unreported: float
 
     @classmethod
@@ -92,6 +92,7 @@ class Signals:
             unreported=float(
                 unreported(question, evidence, named | written_as_names(question, texts))
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
+                or not all(article.holds(word.lower()) for word in _CATEGORY.findall(question))
             ),
         )
 
