@@ -11,6 +11,7 @@ from newsrag.generation.extractive import ExtractiveGenerator, stems, turning_wo
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
+from newsrag.retrieval.coverage import name_runs
 from newsrag.retrieval.outcomes import unreported_outcome
 from tests.conftest import FakeEmbedder
 
@@ -360,3 +361,28 @@ def test_the_words_a_yes_no_question_turns_on_are_those_fewest_sentences_hold() 
 
     assert turning_words("was the court's ruling unanimous?", sentences) == stems("unanimous")
     assert turning_words("why was the ruling unanimous?", sentences) == set()
+
+
+def test_a_sentence_of_the_article_holding_the_question_s_names_outranks_another_story_s() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    other = evidence(
+        "Bomber crashes in Connecticut",
+        "Seven people were killed when the bomber went down near the airport.",
+    )
+    crash = evidence(
+        "Airbus funds search for black boxes",
+        "Airbus will fund the search for the black boxes of Air France Flight 447. "
+        "The jetliner went down in the Atlantic, and 228 people were killed when it crashed.",
+        n=2,
+    )
+    question = "How many people were killed when Air France Flight 447 went down?"
+
+    assert "228" in generator.generate(question, [other, crash])
+
+
+def test_each_name_a_question_writes_counts_as_one_however_many_words_it_has() -> None:
+    names = {"chirac", "pranab", "mukherjee"}
+
+    runs = name_runs("chirac and pranab mukherjee - who was president first?", names)
+
+    assert runs == [["chirac"], ["pranab", "mukherjee"]]

@@ -40,10 +40,10 @@ def test_a_word_seen_too_rarely_or_mostly_in_lower_case_is_not() -> None:
     assert names.named({"kosgei", "chicago"}) == {"kosgei"}
 
 
-def test_months_common_words_and_the_first_word_are_not_candidates() -> None:
-    words = lower_case_words("boston: who won the race in november at the boston marathon?")
+def test_months_and_common_words_are_not_candidates_and_the_first_word_is() -> None:
+    words = lower_case_words("chirac: who won the race in november at the boston marathon?")
 
-    assert words == {"won", "race", "boston", "marathon"}
+    assert words == {"chirac", "won", "race", "boston", "marathon"}
 
 
 def test_how_the_store_spells_a_word_is_asked_once() -> None:

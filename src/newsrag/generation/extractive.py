@@ -20,6 +20,8 @@ from newsrag.generation.comparison import Answered, comparison
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
+from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
+from newsrag.retrieval.names import written_as_names
 from newsrag.retrieval.parts import question_parts
 from newsrag.text import ANAPHORIC, keywords, split_sentences
 
@@ -30,6 +32,8 @@ WORD_BUDGET = 90
 ANSWER_TYPE_BONUS = 0.25
 LEAD_BONUS = 0.05
 MESSAGE_WEIGHT = 0.7
+# A sentence's score gains this much times the share of the question's names its article holds.
+NAMED_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Candidate:
     lead: bool = False
     before: str = ""
     day: date | None = None
+    named: float = 1.0
 
 
 class ExtractiveGenerator(Generator):
@@ -109,7 +114,8 @@ class ExtractiveGenerator(Generator):
         Navalny airlifted to Berlin?", asks what was found, not why he was flown. A sentence of
         the best sources holding the word a yes/no question turns on ("unanimous") holds what
         it asks (`turning_words`), unless the question is one part of a two-part one (not
-        `whole`).
+        `whole`). A sentence whose article holds the question's names outranks one of another
+        story (NAMED_WEIGHT, `_named_shares`).
         """
         shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
@@ -126,6 +132,7 @@ class ExtractiveGenerator(Generator):
             + LEAD_BONUS * np.array([c.lead for c in shortlist])
             + 0.1 * np.array([c.lexical for c in shortlist])
             + np.array([c.bonus for c in shortlist])
+            + NAMED_WEIGHT * np.array([c.named for c in shortlist])
         )
         order = [int(index) for index in np.argsort(-scores, kind="stable")]
         floor = float(scores[order[0]]) - self.spread
@@ -158,6 +165,7 @@ class ExtractiveGenerator(Generator):
             if len(read.sentence.split()) >= MIN_WORDS and stated(read.sentence)
         ]
         pivot = turning_words(question, [read.sentence for read in readings]) if whole else set()
+        named = _named_shares(question, evidence)
         found: list[Candidate] = []
         for read in readings:
             sentence, before = read.sentence, read.before
@@ -180,10 +188,32 @@ class ExtractiveGenerator(Generator):
                     lead=read.chunk.position == 0 and read.first,
                     before=before,
                     day=read.chunk.published_at.date() if read.chunk.published_at else None,
+                    named=named[read.n],
                 )
             )
         found.sort(key=lambda c: -(c.lexical + c.bonus))
         return found[:SHORTLIST]
+
+
+def _named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float]:
+    """For each source, how much of the question's names (and numbers) its article holds, in
+    its title or any of its chunks found: "Air France Flight 447" is in the report of the crash
+    whose sentence "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing
+    all 228 people on board" names none of it. Each name the question writes counts alike,
+    however many words it has: of "chirac and pranab mukherjee", the report of either death
+    holds one of two."""
+    articles: dict[int, list[str]] = {}
+    for item in evidence:
+        articles.setdefault(item.n, [item.chunk.title]).append(item.chunk.text)
+    texts = [text for parts in articles.values() for text in parts]
+    runs = name_runs(question, {*specific_terms(question), *written_as_names(question, texts)})
+    if not runs:
+        return dict.fromkeys(articles, 1.0)
+    shares = {}
+    for n, parts in articles.items():
+        held = Vocabulary.of(*parts)
+        shares[n] = sum(sum(map(held.holds, run)) / len(run) for run in runs) / len(runs)
+    return shares
 
 
 def _render(chosen: Sequence[Candidate]) -> list[str]:

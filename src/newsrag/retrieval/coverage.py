@@ -8,7 +8,7 @@ a high similarity, but "Chemistry" is nowhere in it: the news held does not cove
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +52,20 @@ def specific_terms(question: str) -> list[str]:
             if len(part) >= MIN_LENGTH and part not in STOPWORDS and part not in found:
                 found.append(part)
     return found
+
+
+def name_runs(question: str, names: Collection[str]) -> list[list[str]]:
+    """The question's `names` (lower-case words), grouped as it writes them together: "chirac
+    and pranab mukherjee" names two, ["chirac"] and ["pranab", "mukherjee"]."""
+    runs: list[list[str]] = [[]]
+    for token in _TOKEN.findall(question):
+        parts = [part.lower() for part in _PART.findall(re.sub(r"['’]s$", "", token))]
+        held = [part for part in parts if part in names]
+        if held:
+            runs[-1].extend(part for part in held if part not in runs[-1])
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def evidence_vocabulary(evidence: Sequence[Evidence]) -> Vocabulary:

@@ -77,9 +77,9 @@ def written_as_names(question: str, texts: Sequence[str]) -> set[str]:
 
 
 def lower_case_words(question: str) -> set[str]:
-    """The question's lower-case words that may be names: not its first word, a month, a day or
-    a common word."""
-    return {m.group() for m in _WORD.finditer(question) if m.start() > 0 and _candidate(m.group())}
+    """The question's lower-case words that may be names, its first one too ("chirac and pranab
+    mukherjee - who ..."): not a month, a day or a common word."""
+    return {m.group() for m in _WORD.finditer(question) if _candidate(m.group())}
 
 
 def _candidate(word: str) -> bool:
