@@ -386,3 +386,10 @@ def test_each_name_a_question_writes_counts_as_one_however_many_words_it_has() -
     runs = name_runs("chirac and pranab mukherjee - who was president first?", names)
 
     assert runs == [["chirac"], ["pranab", "mukherjee"]]
+
+
+def test_a_clause_setting_the_scene_is_no_part_of_what_a_question_asks() -> None:
+    question = "When Kmart agreed to buy Sears in 2004, who was named chief executive?"
+
+    assert answer_strength(question, "Alan Lacy will be the new chief executive.") == 1.0
+    assert answer_strength(question, "The deal was agreed in 2004.") == 0.0

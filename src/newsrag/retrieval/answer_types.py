@@ -159,10 +159,18 @@ NAME_ASKED = re.compile(
     _I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# A clause setting the scene before the question proper: "When Kmart agreed to buy Sears, who
+# was named chief executive?" asks who, not when.
+_SCENE = re.compile(
+    r"^\s*(?:when|after|before|while|as|once|since)\b[^,?]*,\s*"
+    r"(?=(?:who|whom|whose|what|which|how|where|why|when)\b)",
+    _I,
+)
 
 
 def asks_kind(question: str) -> bool:
     """Whether the question asks for a kind of thing `answer_strength` knows."""
+    question = _SCENE.sub("", question)
     return bool(
         any(kind.asked.search(question) for kind in KINDS)
         or NAME_ASKED.search(question)
@@ -197,7 +205,9 @@ def answer_strength(question: str, sentence: str) -> float:
 @lru_cache(maxsize=256)
 def _asked(question: str) -> tuple[tuple[AnswerKind, ...], bool, bool, Outcome | None]:
     """The kinds the question asks for, whether it asks for a name, whether for a quantity,
-    which result (each sentence of the evidence is weighed against the same question)."""
+    which result (each sentence of the evidence is weighed against the same question); a
+    clause setting the scene first is no part of what it asks."""
+    question = _SCENE.sub("", question)
     return (
         tuple(kind for kind in KINDS if kind.asked.search(question)),
         bool(NAME_ASKED.search(question)),
