@@ -393,3 +393,16 @@ def test_a_clause_setting_the_scene_is_no_part_of_what_a_question_asks() -> None
 
     assert answer_strength(question, "Alan Lacy will be the new chief executive.") == 1.0
     assert answer_strength(question, "The deal was agreed in 2004.") == 0.0
+
+
+def test_a_name_given_as_called_answers_what_something_was_called() -> None:
+    question = "what was the dummy on the first crew dragon trip called?"
+
+    assert answer_strength(question, 'It carried a mannequin, nicknamed "Ripley".') == 1.0
+    assert answer_strength(question, "NASA selected Doug Hurley for the mission.") == 0.0
+
+
+def test_which_group_asks_for_a_name_with_words_between() -> None:
+    question = "which militant group was suspected of the bombing?"
+
+    assert answer_strength(question, "Police suspect the Abu Sayyaf Group.") == 1.0

@@ -126,6 +126,17 @@ KINDS = (
         ),
     ),
     AnswerKind(
+        "called",
+        re.compile(
+            r"\b(called|named|nicknamed|dubbed)\s*\??\s*$|"
+            r"\bwhat (is|was|were|are) (the|its|his|her|their) (nick)?names?\b",
+            _I,
+        ),
+        re.compile(
+            r"\b(called|named|nicknamed|dubbed|known as|titled|entitled)\s+(the\s+)?[\"“'‘]?[A-Z0-9]"
+        ),
+    ),
+    AnswerKind(
         "cause",
         re.compile(
             r"^\s*why\b|\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
@@ -152,7 +163,7 @@ QUANTITY = AnswerKind(
 )
 NAME_ASKED = re.compile(
     r"^\s*(who|whom|whose)\b|\b(by|to|from|for|with) whom\b|"
-    r"\bwhich (company|companies|person|people|man|woman|team|party|country|city|firm|group|"
+    r"\bwhich (\w+\s+){0,2}?(company|companies|person|people|man|woman|team|party|country|city|firm|group|"
     r"organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
     r"fundraiser|festival|film|song|band|ship|vessel|aircraft|airport|university|school|"
     r"hospital|court|agency|newspaper|network|brand|movement)\b",
