@@ -133,7 +133,8 @@ KINDS = (
             _I,
         ),
         re.compile(
-            r"\b(called|named|nicknamed|dubbed|known as|titled|entitled)\s+(the\s+)?[\"“'‘]?[A-Z0-9]"
+            r"\b(called|named|nicknamed|dubbed|known as|titled|entitled)\s+"
+            r"(the\s+)?[\"“'‘]?[A-Z0-9]"
         ),
     ),
     AnswerKind(
@@ -163,8 +164,8 @@ QUANTITY = AnswerKind(
 )
 NAME_ASKED = re.compile(
     r"^\s*(who|whom|whose)\b|\b(by|to|from|for|with) whom\b|"
-    r"\bwhich (\w+\s+){0,2}?(company|companies|person|people|man|woman|team|party|country|city|firm|group|"
-    r"organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
+    r"\bwhich (\w+\s+){0,2}?(company|companies|person|people|man|woman|team|party|country|"
+    r"city|firm|group|organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
     r"fundraiser|festival|film|song|band|ship|vessel|aircraft|airport|university|school|"
     r"hospital|court|agency|newspaper|network|brand|movement)\b",
     _I,
