@@ -78,6 +78,13 @@ def test_country_and_people_names_match_each_other_but_not_a_neighbour() -> None
     assert not english.holds("scotland")
 
 
+def test_the_kremlin_and_the_soviets_are_held_by_an_article_saying_russian() -> None:
+    held = Vocabulary.of("Russian opposition leader Alexei Navalny was poisoned.")
+
+    assert held.holds("kremlin")
+    assert held.holds("soviet")
+
+
 def test_an_american_is_held_by_an_article_saying_us() -> None:
     assert Vocabulary.of("US professional wrestler Jon Huber dies aged 41").holds("american")
 

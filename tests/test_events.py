@@ -76,6 +76,9 @@ def test_a_first_ever_event_is_no_question_of_whether_it_went_ahead() -> None:
     assert not unreported(
         "on what date did leonov do the first ever spacewalk?", [evidence(title, text)]
     )
+    assert not unreported(
+        "how long did leonov stay out on the first-ever spacewalk?", [evidence(title, text)]
+    )
 
 
 def test_an_event_reported_with_a_verb_of_the_same_meaning_is_reported() -> None:

@@ -187,3 +187,21 @@ def test_whom_someone_named_as_his_new_adviser_asks_for_a_successor() -> None:
     question = "who did trump name as his new national security advisor after firing bolton?"
 
     assert unreported_outcome(question, [evidence(BOLTON_TITLE, BOLTON)])
+
+
+def test_a_statement_opening_with_the_headline_s_subject_reports_his_result() -> None:
+    title = "Former president of France Jacques Chirac dies aged 86"
+    text = "Chirac was convicted of corruption, stemming from his years as mayor, in 2011."
+    question = "What punishment did France's former president get when he was convicted?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_an_already_elected_successor_asks_for_a_successor_not_a_winner() -> None:
+    title = "Burundi President Pierre Nkurunziza dies aged 55"
+    text = (
+        "His term was to end in August, in favor of his elected successor, Evariste Ndayishimiye."
+    )
+    question = "Who was the already-elected successor of the Burundian leader who died?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])

@@ -25,8 +25,8 @@ from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
 _LATER = re.compile(
     r"^(?:(?P<when>when|(?:on )?(?:what|which) (?:date|day|year|month))|did|has|have|had|was|"
     r"were|is|how)\b"
-    r".*?\b(?:(?<!first )(?<!only )(?<!est )ever|end(?:ed)? up|actually|finally|eventually|"
-    r"ultimately|officially|go ahead and)"
+    r".*?\b(?:(?<!first )(?<!first-)(?<!only )(?<!est )ever|end(?:ed)? up|actually|finally|"
+    r"eventually|ultimately|officially|go ahead and)"
     r"(?:\s+(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b|\s*\??$)",
     re.IGNORECASE,
 )

@@ -1,7 +1,7 @@
 """Countries and the words for their people, so that a question's "Britain's air force" is
 matched by an article's "British" or "UK", and "the French president" by "France"; and the
 parties news calls by another name ("the Tories" are the Conservatives, "the GOP" the
-Republicans).
+Republicans); a government by its seat ("the Kremlin critic" is Russian).
 
 `NATIONS` maps each lower-cased word to the other words naming the same country or party.
 """
@@ -25,7 +25,8 @@ latvia latvian | lebanon lebanese | libya libyan | lithuania lithuanian | malays
 mexico mexican | mongolia mongolian | morocco moroccan | myanmar burma burmese |
 nepal nepalese nepali | netherlands dutch holland | zealand kiwi | nigeria nigerian |
 norway norwegian | pakistan pakistani | peru peruvian | philippines philippine filipino |
-poland polish pole | portugal portuguese | qatar qatari | romania romanian | russia russian |
+poland polish pole | portugal portuguese | qatar qatari | romania romanian |
+russia russian kremlin soviet ussr |
 rwanda rwandan | samoa samoan | saudi arabia arabian | serbia serbian serb | singapore
 singaporean | slovakia slovak | slovenia slovenian | somalia somali | spain spanish spaniard |
 sudan sudanese | sweden swedish swede | switzerland swiss | syria syrian | taiwan taiwanese |

@@ -17,7 +17,15 @@ from datetime import datetime, timedelta
 from newsrag.retrieval.coverage import MIN_LENGTH, Vocabulary, specific_terms
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import ANAPHORIC, CLAUSE_END, YEAR, keywords, singular, split_sentences
+from newsrag.text import (
+    ANAPHORIC,
+    CLAUSE_END,
+    STOPWORDS,
+    YEAR,
+    keywords,
+    singular,
+    split_sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,9 @@ class Outcome:
 
 OUTCOMES = (
     Outcome(
-        # "the prize won by Wangari Maathai" names a result; it does not ask for one.
-        re.compile(r"\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
+        # "the prize won by Wangari Maathai" names a result, and "the already-elected
+        # successor" someone by one; neither asks for one.
+        re.compile(r"(?<!-)\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
         re.compile(
             r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|"
             r"champions?|lost|loses|losing|(first|originally|newly) elected|"
@@ -275,12 +284,22 @@ class _Asked:
             return False  # "When elected prime minister in 2014" in a 2019 report
         if _another_numbered(self.numbered, numbered(statement) or numbered(title)):
             return False  # "Round 4" does not report round 3's score
-        # "He was given a two-year suspended sentence.": who "he" is, the headline says
-        near = Vocabulary.of(before, statement, title if ANAPHORIC.match(statement) else "")
+        # "He was given a two-year suspended sentence." and "Chirac was convicted of
+        # corruption": who "he" or Chirac is ("Former president of France"), the headline says
+        about = ANAPHORIC.match(statement) or _headline_subject(statement, title)
+        near = Vocabulary.of(before, statement, title if about else "")
         around = Vocabulary.of(before, statement, title)
         return (not self.names or any(near.holds(name) for name in self.names)) and (
             not self.words or any(around.holds(word) for word in self.words)
         )
+
+
+def _headline_subject(statement: str, title: str) -> bool:
+    """Whether the statement opens with a name its article's headline holds."""
+    first = re.match(r"[A-Z][a-z]+", statement)
+    if first is None or first.group().lower() in STOPWORDS:
+        return False
+    return bool(re.search(rf"\b{first.group()}\b", title))
 
 
 _ORDINALS = [
