@@ -406,3 +406,39 @@ def test_which_group_asks_for_a_name_with_words_between() -> None:
     question = "which militant group was suspected of the bombing?"
 
     assert answer_strength(question, "Police suspect the Abu Sayyaf Group.") == 1.0
+
+
+def test_what_killed_someone_is_answered_by_a_cause_not_a_purpose() -> None:
+    question = "What illness killed the CIA master of disguise?"
+
+    assert (
+        answer_strength(question, "His publicist said Mendez died of Parkinson's disease.") == 1.0
+    )
+    assert answer_strength(question, "His work helped to protect our nation.") == 0.0
+    assert answer_strength("Why did he resign?", "He resigned to protect his family.") == 1.0
+
+
+def test_a_nationality_is_answered_by_a_people_s_name() -> None:
+    question = "What nationality is the man held over the knife rampage in Reading?"
+
+    assert (
+        answer_strength(question, "Reports named him as Libyan national Khairi Saadallah.") == 1.0
+    )
+    assert answer_strength(question, "Police detained the man in Reading.") == 0.0
+
+
+def test_a_toll_may_sit_several_words_from_its_number() -> None:
+    question = "How many people died when the plane was brought down?"
+
+    assert answer_strength(question, "The 176 people on board were all killed.") == 1.0
+
+
+def test_a_month_the_question_names_is_no_name_its_article_must_hold() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    other = evidence("Stabbing", "In June, 12 people were hurt in the stabbing at the park.")
+    reading = evidence(
+        "Attack in Reading", "Three people were hurt in the attack on Saturday.", n=2
+    )
+    question = "How many people were hurt in the stabbing in Reading in June?"
+
+    assert generator.generate(question, [other, reading]).startswith("Three people")

@@ -23,6 +23,7 @@ from newsrag.retrieval.answer_types import answer_strength
 from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
 from newsrag.retrieval.names import written_as_names
 from newsrag.retrieval.parts import question_parts
+from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import ANAPHORIC, keywords, split_sentences
 
 MIN_WORDS = 5
@@ -34,6 +35,7 @@ LEAD_BONUS = 0.05
 MESSAGE_WEIGHT = 0.7
 # A sentence's score gains this much times the share of the question's names its article holds.
 NAMED_WEIGHT = 0.2
+_WHEN = re.compile(rf"(?:1[89]|20)\d\d|{'|'.join(MONTHS)}")
 
 
 @dataclass(frozen=True)
@@ -201,12 +203,14 @@ def _named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, floa
     whose sentence "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing
     all 228 people on board" names none of it. Each name the question writes counts alike,
     however many words it has: of "chirac and pranab mukherjee", the report of either death
-    holds one of two."""
+    holds one of two. A month or a year is when, not what: an article need not print it.
+    """
     articles: dict[int, list[str]] = {}
     for item in evidence:
         articles.setdefault(item.n, [item.chunk.title]).append(item.chunk.text)
     texts = [text for parts in articles.values() for text in parts]
-    runs = name_runs(question, {*specific_terms(question), *written_as_names(question, texts)})
+    names = {*specific_terms(question), *written_as_names(question, texts)}
+    runs = name_runs(question, {name for name in names if not _WHEN.fullmatch(name)})
     if not runs:
         return dict.fromkeys(articles, 1.0)
     shares = {}

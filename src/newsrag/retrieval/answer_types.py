@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import Outcome, asked_outcome, states_outcome
 
 _NUMBER_WORDS = (
@@ -21,6 +22,11 @@ _NUMBER_WORDS = (
 _AMOUNT = rf"(?:\d[\d,.]*|(?:an?|{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _I = re.IGNORECASE
+# How a sentence states a cause: "died of", "caused by", "due to".
+_CAUSED = (
+    r"\b(caused by|because|due to|died (of|from)|poisoning|as a result|result(ed)? "
+    r"(of|from|in)|blamed|owing to|complications|disease|cancer|heart attack|cardiac arrest)\b"
+)
 # A sentence naming someone new, or stating the result asked about, for a question asking who
 # won (or succeeded, ...): most likely, but less so than one doing both.
 PARTLY = 0.7
@@ -64,7 +70,7 @@ KINDS = (
             _I,
         ),
         re.compile(
-            rf"\b{_AMOUNT}\s+(\w+\s+){{0,3}}?(dead|died|killed|deaths|fatalities|lost their lives)|"
+            rf"\b{_AMOUNT}\s+(\w+\s+){{0,5}}?(dead|died|killed|deaths|fatalities|lost their lives)|"
             rf"\b(kill(s|ed|ing)?|death toll (\w+ ){{0,3}}?(to|at|of|is|was))\s+"
             rf"(at least |more than |over |about |nearly |some )?{_AMOUNT}\b",
             _I,
@@ -129,6 +135,7 @@ KINDS = (
         "called",
         re.compile(
             r"\b(called|named|nicknamed|dubbed)\s*\??\s*$|"
+            r"\bwhat (is|was|were|are) (the |its |his |her |their )(\w+ ){0,3}?(called|named)\b|"
             r"\bwhat (is|was|were|are) (the|its|his|her|their) (nick)?names?\b",
             _I,
         ),
@@ -138,18 +145,32 @@ KINDS = (
         ),
     ),
     AnswerKind(
+        "reason",
+        re.compile(r"^\s*why\b", _I),
+        re.compile(
+            rf"{_CAUSED}|\b(in order to|so that|over concerns|in response|"
+            r"to (reduce|prevent|protect|avoid|stop))\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
         "cause",
         re.compile(
-            r"^\s*why\b|\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
-            r"\bblamed (on|for)\b|\bhow did (\w+ ){1,6}(die|get killed)\b",
+            r"\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
+            r"\bblamed (on|for)\b|\bhow did (\w+ ){1,6}(die|get killed)\b|"
+            r"\bwhat did (\w+ ){1,4}die (of|from)\b",
             _I,
         ),
+        re.compile(_CAUSED, _I),
+    ),
+    AnswerKind(
+        "nationality",
         re.compile(
-            r"\b(caused by|because|due to|died (of|from)|poisoning|as a result|result(ed)? "
-            r"(of|from|in)|blamed|owing to|in order to|so that|over concerns|"
-            r"in response|to (reduce|prevent|protect|avoid|stop))\b",
+            r"\bwhat nationality\b|\bwhich country (is|was|were|are) (\w+ ){1,4}?from\b|"
+            r"\bwhere (is|was|were|are) (\w+ ){1,4}?from\b",
             _I,
         ),
+        re.compile(rf"\b(national|citizen|born in|{'|'.join(NATIONS)})\b", _I),
     ),
 )
 QUANTITY = AnswerKind(
