@@ -1,6 +1,6 @@
 """A question naming a year in which no news held matches names a past event ("the 1996 NBA
 draft", "the 2018 referendum" a 2019 report recalls), searched in the whole store; a month or a
-day names the news's own time."""
+day names the news's own time, unless a later report recalling that month matches far better."""
 
 from __future__ import annotations
 
@@ -61,3 +61,20 @@ def test_a_better_match_of_another_year_does_not_replace_the_news_of_the_year_as
     found = chat.retrieve("who was time's person of the year for 2017?")
 
     assert other.url not in [source.url for source in found.sources]
+
+
+def test_a_later_report_recalling_the_month_asked_replaces_a_poor_match_of_that_month() -> None:
+    poor = replace(chunk(1, 0.36), text="China Eastern will buy twenty Airbus jets.")
+    recalled = replace(
+        chunk(2, 0.6),
+        text="The Air France jet crashed into the Atlantic in June, killing all 228 on board.",
+    )
+    chat = ChatService(
+        Dated([poor], [recalled]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
+    )
+
+    found = chat.retrieve("how many died when the air france jet went down in june 2020?")
+    other = chat.retrieve("how many died when the air france jet went down in may 2020?")
+
+    assert [source.url for source in found.sources] == [recalled.url]
+    assert recalled.url not in [source.url for source in other.sources]

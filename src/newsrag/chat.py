@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Generator as Events
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
 YEAR_DAYS = 365
+# How much better than anything published in a month a later report recalling it must match.
+RECALL_GAIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ class ChatService:
         not the earlier question's, as a follow-up may ask what came later) narrows or orders
         the search, relative to `as_of` (NEWSRAG_AS_OF, else today); when nothing was published
         then, it names a past event ("Who drafted Kobe Bryant in 1996?") and the whole store is
-        searched. A two-part question ("Which was
+        searched; so it is when a later report recalling the month asked matches far better
+        than the news of that month (`_recalls_month`). A two-part question ("Which was
         larger, A or B?") is also searched part by part, each in the time it names, and each
         part's best article is kept (`retrieval/parts.py`); a question about a result that
         nothing found reports is searched in the later articles on the story
@@ -217,6 +221,13 @@ class ChatService:
                 wider = replace(request, filters=filters or SearchFilters())
                 found = self.retriever.search(wider)
                 if not chunks or _recalls(found, question, self.min_score):
+                    window, request, chunks = None, wider, found
+            elif window is not None and not recent and not parts and window.end:
+                # A later report may recall the month's event ("crashed into the Atlantic in
+                # June") far better than anything published then.
+                wider = replace(request, filters=filters or SearchFilters())
+                found = self.retriever.search(wider)
+                if _recalls_month(found, window, _best(chunks)):
                     window, request, chunks = None, wider, found
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if parts:
@@ -344,6 +355,21 @@ def _recalls(chunks: Sequence[RetrievedChunk], question: str, min_score: float) 
         best is not None
         and best.score >= min_score
         and bool(years & set(YEAR.findall(f"{best.title} {best.text}")))
+    )
+
+
+def _recalls_month(chunks: Sequence[RetrievedChunk], window: TimeWindow, best: float) -> bool:
+    """Whether the best of the chunks matches RECALL_GAIN better than the best published in
+    the window, names its month and was published after it (within a year)."""
+    found = max(chunks, key=lambda chunk: chunk.score, default=None)
+    if found is None or found.published_at is None or window.start is None or not window.end:
+        return False
+    published = found.published_at.date()
+    month = f"{window.start:%B}"
+    return (
+        found.score >= best + RECALL_GAIN
+        and window.end <= published < window.end + timedelta(days=YEAR_DAYS)
+        and bool(re.search(rf"\b{month}\b", f"{found.title} {found.text}"))
     )
 
 
