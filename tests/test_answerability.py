@@ -78,11 +78,12 @@ def test_country_and_people_names_match_each_other_but_not_a_neighbour() -> None
     assert not english.holds("scotland")
 
 
-def test_the_kremlin_and_the_soviets_are_held_by_an_article_saying_russian() -> None:
+def test_the_kremlin_moscow_and_the_soviets_are_held_by_an_article_saying_russian() -> None:
     held = Vocabulary.of("Russian opposition leader Alexei Navalny was poisoned.")
 
     assert held.holds("kremlin")
     assert held.holds("soviet")
+    assert held.holds("moscow")
 
 
 def test_an_american_is_held_by_an_article_saying_us() -> None:
