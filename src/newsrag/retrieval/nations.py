@@ -1,7 +1,8 @@
 """Countries and the words for their people, so that a question's "Britain's air force" is
 matched by an article's "British" or "UK", and "the French president" by "France"; and the
 parties news calls by another name ("the Tories" are the Conservatives, "the GOP" the
-Republicans); a government by its seat ("the Kremlin critic" is Russian, "Moscow's exchanges" Russia's).
+Republicans); a government by its seat ("the Kremlin critic" is Russian, "Moscow's
+exchanges" Russia's).
 
 `NATIONS` maps each lower-cased word to the other words naming the same country or party.
 """
