@@ -25,8 +25,21 @@ def test_a_pronoun_follow_up_names_the_person_and_carries_the_earlier_subject() 
     )
 
 
-def test_a_continuation_carries_the_earlier_subject() -> None:
-    assert standalone_query("What about Airbus?", HISTORY).startswith("What about Airbus? CEO")
+def test_a_continuation_carries_the_earlier_subject_and_what_it_asked() -> None:
+    assert standalone_query("What about Airbus?", HISTORY).startswith("What about Airbus? why CEO")
+
+
+def test_an_ellipsis_asks_what_the_earlier_question_asked() -> None:
+    history = [
+        Message("user", "how many people had died in samoa's measles outbreak?", NOW),
+        Message("assistant", "By 5 December, 62 people had died [1].", NOW),
+    ]
+
+    asked = standalone_query("and by the time the emergency was lifted?", history)
+    own = standalone_query("and who was hurt?", history)
+
+    assert asked.startswith("and by the time the emergency was lifted? how many people died")
+    assert own.startswith("and who was hurt? many people")
 
 
 def test_a_self_contained_question_is_left_alone() -> None:

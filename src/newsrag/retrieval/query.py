@@ -2,7 +2,8 @@
 
 The deterministic rewrite (for the extractive generator) carries the previous question's key
 terms over when the new message leans on it: it refers back (he, she, it, they, that...), opens
-with a continuation ("and", "what about"...), or names almost nothing by itself.
+with a continuation ("and", "what about"...), or names almost nothing by itself; a continuation
+asking nothing of its own asks what the previous question asked ("how many").
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 SELF_CONTAINED = 3
+_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how) about\b", re.IGNORECASE)
+_ASKING = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(how (?:many|much|long|old|far)|who|whom|when|where|why|which|what)\b",
+    re.IGNORECASE,
+)
 
 
 def is_follow_up(message: str) -> bool:
@@ -68,7 +74,18 @@ def standalone_query(message: str, history: Sequence[Message]) -> str:
         for word in _ordered_keywords(previous)
         if not keywords(word) <= own and not any(o.asked.fullmatch(word) for o in OUTCOMES)
     ]
-    return f"{message} {' '.join(carried)}" if carried else message
+    asking = _asking(message, previous)
+    return " ".join([message, *asking, *(word for word in carried if word.lower() not in asking)])
+
+
+def _asking(message: str, previous: str) -> list[str]:
+    """What the previous question asked for, when the message asks nothing of its own: "and by
+    the time the emergency was lifted?" after "how many had died ...?" asks how many."""
+    asking = _ASKING.match(previous)
+    own = _ASKING.match(message)
+    if asking is None or not _CONTINUES.match(message) or (own and not _ABOUT.match(message)):
+        return []
+    return asking.group(1).lower().split()
 
 
 def _ordered_keywords(text: str) -> list[str]:
