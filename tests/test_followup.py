@@ -14,7 +14,13 @@ from newsrag.generation.citations import cited_before
 from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import Message, RetrievedChunk, Source
 from newsrag.retrieval import Evidence
-from newsrag.retrieval.followup import asks_what_next, follow_up_chunks, outcome_chunks, unsaid
+from newsrag.retrieval.followup import (
+    asks_what_next,
+    follow_up_chunks,
+    new_topic,
+    outcome_chunks,
+    unsaid,
+)
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.sessions import SessionStore
 from tests.conftest import FakeEmbedder
@@ -225,3 +231,19 @@ def test_a_follow_up_led_by_the_story_just_told_is_answered_though_it_matches_it
     assert chat.retrieve(question, history).covered
     assert not chat.retrieve(question).covered
     assert not chat.retrieve("what is the recipe for chocolate cookies?", history).covered
+
+
+def test_a_message_naming_nothing_that_finds_another_story_far_better_is_a_new_topic() -> None:
+    cited = replace(chunk(1, 0.15), text="Iran admits downing the Ukrainian jet.")
+    fire = replace(chunk(2, 0.7), text="A fire killed nine at a hotel in new delhi.")
+    asked = SearchRequest("how many died in the hotel fire in new delhi?", 40)
+
+    assert new_topic(Stored([fire], [cited], []), asked, [source(1)])
+
+
+def test_a_message_whose_best_match_is_weak_stays_on_the_conversation_s_story() -> None:
+    cited = replace(chunk(1, 0.145), text="Iran admits downing the Ukrainian jet.")
+    boat = replace(chunk(2, 0.4), text="There were 33 people on board the burning boat.")
+    asked = SearchRequest("how many people were on board?", 40)
+
+    assert not new_topic(Stored([boat], [cited], []), asked, [source(1)])

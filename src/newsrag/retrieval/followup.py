@@ -29,6 +29,9 @@ FOLLOW_UP_MARGIN = 0.1
 # well than its own best article by more than this: on the training follow-ups the gap was at
 # most 0.14, on new questions after a conversation at least 0.40.
 NEW_TOPIC_MARGIN = 0.25
+# ... and when its own best article matches it at least this well: "how many people were on
+# board?" after the downing of a jet finds a boat fire at 0.40, no story of its own.
+NEW_TOPIC_MATCH = 0.5
 SAID_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+")
 _NEXT = re.compile(
@@ -87,6 +90,8 @@ def new_topic(retriever: Retriever, asked: SearchRequest, before: Sequence[Sourc
         return False
     found = retriever.search(asked)
     if not found or found[0].url in {source.url for source in before}:
+        return False
+    if found[0].score < NEW_TOPIC_MATCH:
         return False
     own = retriever.article_chunks([source.url for source in before], message)
     return not own or own[0].score < found[0].score - NEW_TOPIC_MARGIN
