@@ -205,3 +205,20 @@ def test_an_already_elected_successor_asks_for_a_successor_not_a_winner() -> Non
     question = "Who was the already-elected successor of the Burundian leader who died?"
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_plea_answers_whether_he_pleaded_guilty_but_not_the_verdict() -> None:
+    title = "Driver in New Hampshire multi-motorcycle crash pleads not guilty"
+    text = "Zhukovskyy pleaded not guilty to seven counts of negligent homicide."
+    found = [evidence(title, text)]
+
+    assert not unreported_outcome("did the driver plead guilty?", found)
+    assert unreported_outcome("was the driver found guilty?", found)
+
+
+def test_a_follow_up_asks_what_its_own_words_ask_not_the_words_carried_after_them() -> None:
+    title = "Driver in New Hampshire multi-motorcycle crash pleads not guilty"
+    text = "Zhukovskyy pleaded not guilty to seven counts of negligent homicide."
+    query = "did the driver plead guilty? bikers died marine vets motorcycle club"
+
+    assert not unreported_outcome(query, [evidence(title, text)], named={"marine", "vets"})

@@ -18,9 +18,15 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from newsrag.retrieval.coverage import Vocabulary
-from newsrag.retrieval.outcomes import article_texts, clause_names, realised, unreported_outcome
+from newsrag.retrieval.outcomes import (
+    article_texts,
+    asked_clause,
+    clause_names,
+    realised,
+    unreported_outcome,
+)
 from newsrag.retrieval.select import Evidence
-from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, split_sentences
+from newsrag.text import STOPWORDS, YEAR, split_sentences
 
 _LATER = re.compile(
     r"^(?:(?P<when>when|(?:on )?(?:what|which) (?:date|day|year|month))|did|has|have|had|was|"
@@ -97,7 +103,7 @@ def unreported_event(
     but the question's when it names one. A question asking when ("What date did X finally
     V?") is unreported only when the verb is found as planned ("intends to leave"): the date of
     a flight is often told as a launch."""
-    clause = CLAUSE_END.split(" ".join(question.split()), maxsplit=1)[0]
+    clause = asked_clause(" ".join(question.split()))
     found = _LATER.search(clause)
     verb = (found["verb"] or "end").lower() if found else ""  # "How did it end up?"
     if found is None or verb in STOPWORDS:

@@ -73,6 +73,10 @@ OUTCOMES = (
             re.IGNORECASE,
         ),
     ),
+    Outcome(  # a plea, which a report of the plea answers, not one of a verdict
+        re.compile(r"\b(plead(s|ed|ing)?|pled|plea)\b", re.I),
+        re.compile(r"\b(plead(s|ed|ing)?|pled) (not )?guilty|\bplea\b", re.I),
+    ),
     Outcome(
         re.compile(
             r"\b(convict\w*|acquit\w*|verdict|guilty|uph[oe]ld|overturn\w*|sentenced?)\b", re.I
@@ -160,10 +164,17 @@ _UNREALISED = re.compile(
 UNREALISED_SPAN = 25
 
 
+def asked_clause(question: str) -> str:
+    """The question's first clause, up to its first question mark: a follow-up searched with
+    the earlier question's words after it ("did the driver plead guilty? bikers marine vets")
+    asks what its own words ask."""
+    return CLAUSE_END.split(question, maxsplit=1)[0].split("?", maxsplit=1)[0]
+
+
 def asked_outcome(question: str) -> Outcome | None:
     """The kind of result the question's first clause asks about, if any; not one a relative
     clause gives as background ("the exoplanet that won them the Nobel")."""
-    clause = CLAUSE_END.split(question, maxsplit=1)[0]
+    clause = asked_clause(question)
     for outcome in OUTCOMES:
         found = outcome.asked.search(clause)
         if found and not _RELATIVE.search(clause[: found.start()]):
@@ -217,7 +228,7 @@ def unreported_outcome(
     outcome = asked_outcome(question)
     if outcome is None:
         return False
-    asked = _Asked.of(CLAUSE_END.split(question, maxsplit=1)[0], outcome, named)
+    asked = _Asked.of(asked_clause(question), outcome, named)
     articles = {url: Vocabulary.of(*parts) for url, parts in article_texts(evidence).items()}
     for item in evidence:
         if not all(articles[item.chunk.url].holds(name) for name in asked.names):
