@@ -442,3 +442,19 @@ def test_a_month_the_question_names_is_no_name_its_article_must_hold() -> None:
     question = "How many people were hurt in the stabbing in Reading in June?"
 
     assert generator.generate(question, [other, reading]).startswith("Three people")
+
+
+def test_whether_a_later_event_happened_is_answered_by_the_sentence_stating_it_done() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    trial = evidence(
+        "Apple Corps loses court case against Apple Computer",
+        "The Beatles' label Apple Corps lost its court case against Apple Computer today.",
+    )
+    settled = evidence(
+        "Apple Inc., Apple Corps resolve trademark dispute",
+        "Apple Inc. announced it has settled its trademark dispute with Apple Corps.",
+        n=2,
+    )
+    question = "did they ever sort it out for good? apple corps computer court case"
+
+    assert "settled" in generator.generate(question, [trial, settled])

@@ -86,3 +86,10 @@ def test_an_event_reported_with_a_verb_of_the_same_meaning_is_reported() -> None
     text = "On Monday, Bernie Sanders endorsed former Vice President Joe Biden for president."
 
     assert not unreported_event("did bernie sanders end up backing biden?", [evidence(title, text)])
+
+
+def test_a_dispute_sorted_out_is_reported_as_settled() -> None:
+    title = "Apple Inc., Apple Corps resolve trademark dispute"
+    text = "Apple Inc. announced it has settled its trademark dispute with Apple Corps."
+
+    assert not unreported_event("did apple corps ever sort it out?", [evidence(title, text)])

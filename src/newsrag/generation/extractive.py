@@ -21,7 +21,9 @@ from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
 from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
+from newsrag.retrieval.events import stating_event
 from newsrag.retrieval.names import written_as_names
+from newsrag.retrieval.outcomes import realised
 from newsrag.retrieval.parts import question_parts
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import ANAPHORIC, keywords, split_sentences
@@ -116,8 +118,10 @@ class ExtractiveGenerator(Generator):
         Navalny airlifted to Berlin?", asks what was found, not why he was flown. A sentence of
         the best sources holding the word a yes/no question turns on ("unanimous") holds what
         it asks (`turning_words`), unless the question is one part of a two-part one (not
-        `whole`). A sentence whose article holds the question's names outranks one of another
-        story (NAMED_WEIGHT, `_named_shares`).
+        `whole`); for a question whether a later event happened ("did they ever sort it
+        out?"), a sentence stating it done does ("settled", `stating_event`). A sentence
+        whose article holds the question's names outranks one of another story
+        (NAMED_WEIGHT, `_named_shares`).
         """
         shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
@@ -166,13 +170,21 @@ class ExtractiveGenerator(Generator):
             for read in _read(evidence)
             if len(read.sentence.split()) >= MIN_WORDS and stated(read.sentence)
         ]
-        pivot = turning_words(question, [read.sentence for read in readings]) if whole else set()
+        event = stating_event(question) if whole else None
+        pivot = (
+            set() if event or not whole else turning_words(question, [r.sentence for r in readings])
+        )
         named = _named_shares(question, evidence)
         found: list[Candidate] = []
         for read in readings:
             sentence, before = read.sentence, read.before
             words = keywords(sentence)
-            turns = float(read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
+            turns = float(
+                (read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
+                or bool(
+                    event and any(realised(sentence, m.start()) for m in event.finditer(sentence))
+                )
+            )
             if ANAPHORIC.match(sentence):
                 if not before:
                     continue

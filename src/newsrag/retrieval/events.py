@@ -78,6 +78,7 @@ _SAME_GROUPS = (
     ("free", "release"),
     ("ban", "prohibit"),
     ("close", "complete", "finalise", "finalize"),
+    ("settle", "resolve", "sort"),
 )
 _SAME = {verb: tuple(v for v in group if v != verb) for group in _SAME_GROUPS for verb in group}
 _BASE_REPORTED = re.compile(r"\b(?:did|didn't|did not|never)\s+$", re.IGNORECASE)
@@ -105,12 +106,10 @@ def unreported_event(
     a flight is often told as a launch."""
     clause = asked_clause(" ".join(question.split()))
     found = _LATER.search(clause)
-    verb = (found["verb"] or "end").lower() if found else ""  # "How did it end up?"
-    if found is None or verb in STOPWORDS:
+    forms = _event_forms(found)
+    if found is None or forms is None:
         return False
-    bases = {same for base in _bases(verb) for same in (base, *_SAME.get(base, ()))}
-    done = _alternatives({form for base in bases for form in _done_forms(base)})
-    said = _alternatives(bases)
+    done, said = forms
     years = set(YEAR.findall(clause))
     names = clause_names(clause, years, named)
     planned = False
@@ -125,6 +124,24 @@ def unreported_event(
                 return False
             planned = planned or bool(said.search(statement) or done.search(statement))
     return planned or not found["when"]
+
+
+def stating_event(question: str) -> re.Pattern[str] | None:
+    """For a question asking whether (or when) a later event happened ("Did they ever sort it
+    out?"), the forms of its verb that state it done ("settled", "resolved"); else None."""
+    forms = _event_forms(_LATER.search(asked_clause(" ".join(question.split()))))
+    return forms[0] if forms else None
+
+
+def _event_forms(found: re.Match[str] | None) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The done forms and the base forms of the verb a later event is asked by, and of the
+    verbs news reports it by as often (_SAME)."""
+    verb = (found["verb"] or "end").lower() if found else ""  # "How did it end up?"
+    if found is None or verb in STOPWORDS:
+        return None
+    bases = {same for base in _bases(verb) for same in (base, *_SAME.get(base, ()))}
+    done = _alternatives({form for base in bases for form in _done_forms(base)})
+    return done, _alternatives(bases)
 
 
 def _statements(parts: Sequence[str]) -> Iterable[str]:
