@@ -458,3 +458,17 @@ def test_whether_a_later_event_happened_is_answered_by_the_sentence_stating_it_d
     question = "did they ever sort it out for good? apple corps computer court case"
 
     assert "settled" in generator.generate(question, [trial, settled])
+
+
+def test_how_many_were_hurt_is_answered_by_an_injury() -> None:
+    question = "how many people were hurt?"
+
+    assert answer_strength(question, "The fire also left a man with severe burns.") == 1.0
+    assert answer_strength(question, "The fire killed five girls.") < 1.0
+
+
+def test_what_happened_to_someone_is_answered_by_what_was_done_to_him() -> None:
+    question = "what happened to the truck driver after that?"
+
+    assert answer_strength(question, "Zhukovskyy was arrested and charged.") == 1.0
+    assert answer_strength(question, "The truck crossed the yellow line.") == 0.0

@@ -145,6 +145,26 @@ KINDS = (
         ),
     ),
     AnswerKind(
+        "hurt",
+        re.compile(
+            r"\bhow many (\w+ ){0,3}?(were |was |got |had been )?(hurt|injured|wounded)\b", _I
+        ),
+        re.compile(
+            r"\b(injur\w*|hurt|wounded|burns|hospitali[sz]ed|intensive care|critical condition)\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
+        "fate",
+        re.compile(r"\bwhat (happened|has happened|will happen) to\b", _I),
+        re.compile(
+            r"\b(arrested|charged|convicted|acquitted|sentenced|jailed|imprisoned|died|killed|"
+            r"fired|sacked|released|freed|hospitali[sz]ed|injured|resigned|detained|deported|"
+            r"extradited|rescued|found (not )?guilty|pleaded|pled|cleared)\b",
+            _I,
+        ),
+    ),
+    AnswerKind(
         "reason",
         re.compile(r"^\s*why\b", _I),
         re.compile(
