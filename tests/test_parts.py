@@ -244,3 +244,20 @@ def test_compare_a_and_b_is_a_choice_between_them() -> None:
 
     assert [part.subject for part in parts] == ["the calicut crash", "the tehran jet"]
     assert [part.subject for part in compared] == ["Ford's 2009 profit", "GM's 2009 loss"]
+
+
+def test_a_follow_up_s_carried_words_go_with_each_of_its_parts() -> None:
+    parts = question_parts(
+        "how long did that guy last, and who ended up as governor? puerto rico governor sworn"
+    )
+
+    assert [part.query for part in parts] == [
+        "how long did that guy last puerto rico governor sworn",
+        "who ended up as governor puerto rico governor sworn",
+    ]
+
+
+def test_a_second_question_after_a_question_mark_is_no_carried_words() -> None:
+    parts = question_parts("Who won the race? and who came second")
+
+    assert [part.query for part in parts] == ["Who won the race", "who came second"]

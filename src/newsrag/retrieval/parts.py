@@ -21,7 +21,7 @@ from newsrag.retrieval.coverage import specific_terms
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS, parse_time, reporting_lag
-from newsrag.text import CLAUSE_END, keywords
+from newsrag.text import CLAUSE_END, STOPWORDS, keywords
 
 _ASKING = r"(?:which|who|what|whose|where|when|how)\b"
 _TAIL = rf"(?:,?\s+and\s+(?:{_ASKING}|by how)[^?]*)?"  # "..., and how far apart were they?"
@@ -97,8 +97,25 @@ class Part:
 
 
 def question_parts(question: str) -> list[Part]:
-    """The question's two parts, or none when it is one question."""
-    question = " ".join(question.split())
+    """The question's two parts, or none when it is one question. The words a follow-up is
+    searched with after its own ("how long did that guy last, and who ended up as governor?
+    sworn puerto rico") go with each part."""
+    question, carried = _carried_words(" ".join(question.split()))
+    parts = _two_parts(question)
+    return [replace(part, query=f"{part.query} {carried}") for part in parts] if carried else parts
+
+
+def _carried_words(question: str) -> tuple[str, str]:
+    """The question up to its last question mark, and the words after it when they are a
+    follow-up's carried key terms (no common word first, as "and who won B" has)."""
+    own, mark, tail = question.rpartition("?")
+    words = tail.split()
+    if not mark or not words or words[0].lower() in STOPWORDS:
+        return question, ""
+    return f"{own}?", tail.strip()
+
+
+def _two_parts(question: str) -> list[Part]:
     forms: tuple[tuple[re.Pattern[str], Kind], ...] = (
         (_CHOICE, "choice"),
         (_SIDES_FIRST, "choice"),
