@@ -160,3 +160,12 @@ def test_he_and_she_are_replaced_by_the_person(message: str, resolved: str) -> N
     history = turn("What happened to the mayor of Seoul?", "Mayor Park Won-soon died. [1]")
 
     assert resolve_people(message, history) == resolved
+
+
+def test_a_place_written_like_a_name_is_nobody() -> None:
+    answer = (
+        "A gunman shot shoppers at a store in the border city of El Paso, Texas. "
+        "Officials identified the suspect as Patrick Crusius of Allen, Texas."
+    )
+
+    assert people(answer) == ["Patrick Crusius"]

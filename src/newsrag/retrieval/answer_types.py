@@ -66,7 +66,8 @@ KINDS = (
         "toll",
         re.compile(
             r"\b(deadlier|deadliest|death tolls?|killed more|more (people )?(died|dead|deaths)|"
-            r"how many (people |lives )?(had |have )?(died|were killed|dead|killed|deaths|lost))\b",
+            r"how many (people |lives )?(had |have )?(died|were killed|dead|killed|deaths|lost))\b|"
+            r"\b(died|dead|killed|deaths)\b[^?]*\bhow many\s*\?",  # "... died too, how many?"
             _I,
         ),
         re.compile(

@@ -129,8 +129,8 @@ def _written(names: Sequence[str], lowered: str) -> list[str]:
 
 def people(text: str) -> list[str]:
     """Names of two or three capitalised words in `text`, titles ("Mayor", "President") left
-    out, in order; not those of bodies ("Democratic Party", "Supreme Court") or countries
-    ("United States", "Saudi Arabia")."""
+    out, in order; not those of bodies ("Democratic Party", "Supreme Court"), countries
+    ("United States", "Saudi Arabia") or places ("in El Paso", "the city of El Paso")."""
     found = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
@@ -140,6 +140,7 @@ def people(text: str) -> list[str]:
             len(words) >= 2
             and not _BODIES & set(words)
             and not NATIONS.keys() & {word.lower() for word in words}
+            and not _PLACED.search(text[: match.start()])
         ):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
@@ -175,6 +176,8 @@ _LINKS = frozenset(
         r"\w+", "in on at to for with from as and or by after before when while of is was about"
     )
 )
+# What a place's name follows: "shoppers in El Paso", "the border city of El Paso".
+_PLACED = re.compile(r"\b(?:in|at|near|from|(?:city|town|village|state|province) of)\s+$")
 # Words naming a body, not a person: "the Democratic Party" is nobody's "she".
 _BODIES = frozenset(
     re.findall(
