@@ -176,8 +176,9 @@ _LINKS = frozenset(
         r"\w+", "in on at to for with from as and or by after before when while of is was about"
     )
 )
-# What a place's name follows: "shoppers in El Paso", "the border city of El Paso".
-_PLACED = re.compile(r"\b(?:in|at|near|from|(?:city|town|village|state|province) of)\s+$")
+# What a place's name follows: "shoppers in El Paso", "the border city of El Paso" (not
+# "from": "Senator from Vermont Bernie Sanders").
+_PLACED = re.compile(r"\b(?:in|at|near|(?:city|town|village|state|province) of)\s+$")
 # Words naming a body, not a person: "the Democratic Party" is nobody's "she".
 _BODIES = frozenset(
     re.findall(
