@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from newsrag.generation.extractive import ExtractiveGenerator, stems, turning_words
+from newsrag.generation.extractive import (
+    ExtractiveGenerator,
+    named_shares,
+    stems,
+    turning_words,
+)
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
@@ -472,3 +477,11 @@ def test_what_happened_to_someone_is_answered_by_what_was_done_to_him() -> None:
 
     assert answer_strength(question, "Zhukovskyy was arrested and charged.") == 1.0
     assert answer_strength(question, "The truck crossed the yellow line.") == 0.0
+
+
+def test_a_people_s_name_in_lower_case_is_a_name_the_article_must_hold() -> None:
+    wales = evidence("Fire at Welsh hall", "One woman died in the fire at the hall.")
+    slum = evidence("Fire in Bangladesh slum", "Nine people died in the fire.", n=2)
+    question = "how many died in the fire in that bangladeshi port city?"
+
+    assert named_shares(question, [wales, slum]) == {1: 0.0, 2: 1.0}

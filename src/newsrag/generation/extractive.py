@@ -22,7 +22,8 @@ from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
 from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
 from newsrag.retrieval.events import stating_event
-from newsrag.retrieval.names import written_as_names
+from newsrag.retrieval.names import lower_case_words, written_as_names
+from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import realised
 from newsrag.retrieval.parts import question_parts
 from newsrag.retrieval.timeparse import MONTHS
@@ -121,7 +122,7 @@ class ExtractiveGenerator(Generator):
         `whole`); for a question whether a later event happened ("did they ever sort it
         out?"), a sentence stating it done does ("settled", `stating_event`). A sentence
         whose article holds the question's names outranks one of another story
-        (NAMED_WEIGHT, `_named_shares`).
+        (NAMED_WEIGHT, `named_shares`).
         """
         shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
@@ -174,7 +175,7 @@ class ExtractiveGenerator(Generator):
         pivot = (
             set() if event or not whole else turning_words(question, [r.sentence for r in readings])
         )
-        named = _named_shares(question, evidence)
+        named = named_shares(question, evidence)
         found: list[Candidate] = []
         for read in readings:
             sentence, before = read.sentence, read.before
@@ -209,19 +210,21 @@ class ExtractiveGenerator(Generator):
         return found[:SHORTLIST]
 
 
-def _named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float]:
+def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float]:
     """For each source, how much of the question's names (and numbers) its article holds, in
     its title or any of its chunks found: "Air France Flight 447" is in the report of the crash
     whose sentence "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing
     all 228 people on board" names none of it. Each name the question writes counts alike,
     however many words it has: of "chirac and pranab mukherjee", the report of either death
-    holds one of two. A month or a year is when, not what: an article need not print it.
+    holds one of two. A month or a year is when, not what: an article need not print it. A
+    people's name is a name in lower case too ("that bangladeshi port city").
     """
     articles: dict[int, list[str]] = {}
     for item in evidence:
         articles.setdefault(item.n, [item.chunk.title]).append(item.chunk.text)
     texts = [text for parts in articles.values() for text in parts]
-    names = {*specific_terms(question), *written_as_names(question, texts)}
+    nations = {word for word in lower_case_words(question) if word in NATIONS}
+    names = {*specific_terms(question), *written_as_names(question, texts), *nations}
     runs = name_runs(question, {name for name in names if not _WHEN.fullmatch(name)})
     if not runs:
         return dict.fromkeys(articles, 1.0)
