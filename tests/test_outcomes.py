@@ -222,3 +222,11 @@ def test_a_follow_up_asks_what_its_own_words_ask_not_the_words_carried_after_the
     query = "did the driver plead guilty? bikers died marine vets motorcycle club"
 
     assert not unreported_outcome(query, [evidence(title, text)], named={"marine", "vets"})
+
+
+def test_a_fine_asked_far_from_how_much_needs_a_sum_reported() -> None:
+    title = "Four NBA players suspended indefinitely for brawl"
+    text = "A fan threw a cup at Artest, and Artest went into the stands. Artest was suspended."
+    question = "how much was the fan who threw the cup at artest fined after the brawl?"
+
+    assert unreported_outcome(question, [evidence(title, text)])

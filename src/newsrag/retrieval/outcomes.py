@@ -126,8 +126,8 @@ OUTCOMES = (
     ),
     Outcome(  # a sum paid, earned or lost
         re.compile(
-            r"\bhow much (\w+ ){0,8}?(pay|paid|spend|spent|cost|lose|lost|earn|earned|raise|"
-            r"raised|receive|received|sell|sold|buy|bought)\b|"
+            r"\bhow much (\w+ ){0,12}?(pay|paid|spend|spent|cost|lose|lost|earn|earned|raise|"
+            r"raised|receive|received|sell|sold|buy|bought|fined|charged|awarded)\b|"
             r"\bwhat (exact )?(price|sum|amount|fee|compensation)\b",
             re.IGNORECASE,
         ),
