@@ -230,3 +230,20 @@ def test_a_fine_asked_far_from_how_much_needs_a_sum_reported() -> None:
     question = "how much was the fan who threw the cup at artest fined after the brawl?"
 
     assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_who_held_a_role_is_answered_only_by_a_name_written_beside_the_role() -> None:
+    title = "Kobe Bryant dies in helicopter crash"
+    unnamed = "The helicopter's pilot was among the nine people killed."
+    named = "The pilot, Ara Zobayan, was among the nine people killed."
+    question = "what was the name of the pilot flying kobe bryant's helicopter?"
+
+    assert unreported_outcome(question, [evidence(title, unnamed)])
+    assert not unreported_outcome(question, [evidence(title, named)])
+
+
+def test_a_suspect_identified_by_his_age_and_name_is_named() -> None:
+    title = "Gunman kills twenty at El Paso Walmart"
+    text = "Officials identified the suspect as 21-year-old Patrick Crusius of Allen, Texas."
+
+    assert not unreported_outcome("who was the suspect?", [evidence(title, text)])

@@ -27,6 +27,13 @@ from newsrag.text import (
     split_sentences,
 )
 
+# Roles a story's people are asked by ("Who was the pilot?"), and how a person's name is written.
+_ROLES = (
+    "pilot|driver|captain|commander|gunman|shooter|suspect|attacker|killer|owner|coach|"
+    "manager|founder|doctor|judge|surgeon|spokesman|spokeswoman|spokesperson"
+)
+_PERSON = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+"
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -123,6 +130,16 @@ OUTCOMES = (
         ),
         decided=True,
         recent=True,
+    ),
+    Outcome(  # who held a role in the story: its name, written beside the role
+        re.compile(
+            rf"^\s*(who|what) (was|were|is) (the name of )?the (\w+ ){{0,3}}?({_ROLES})\b", re.I
+        ),
+        re.compile(
+            rf"\b({_ROLES}),?\s+([a-z0-9][\w-]* ){{0,3}}{_PERSON}|"
+            rf"{_PERSON}, (the |a |an |its |their )?(\w+ ){{0,2}}({_ROLES})\b"
+        ),
+        topical=False,
     ),
     Outcome(  # a sum paid, earned or lost
         re.compile(
