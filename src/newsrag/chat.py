@@ -44,8 +44,10 @@ log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
 YEAR_DAYS = 365
-# How much better than anything published in a month a later report recalling it must match.
+# How much better than anything published in a month a later report recalling it must match,
+# sought only when the month's best match is below RECALL_BELOW (a search saved on most).
 RECALL_GAIN = 0.1
+RECALL_BELOW = 0.55
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,13 @@ class ChatService:
                 found = self.retriever.search(wider)
                 if not chunks or _recalls(found, question, self.min_score):
                     window, request, chunks = None, wider, found
-            elif window is not None and not recent and not parts and window.end:
+            elif (
+                window is not None
+                and not recent
+                and not parts
+                and window.end
+                and _best(chunks) < RECALL_BELOW
+            ):
                 # A later report may recall the month's event ("crashed into the Atlantic in
                 # June") far better than anything published then.
                 wider = replace(request, filters=filters or SearchFilters())
