@@ -181,7 +181,7 @@ class ExtractiveGenerator(Generator):
             sentence, before = read.sentence, read.before
             words = keywords(sentence)
             turns = float(
-                (read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
+                (bool(pivot) and read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
                 or bool(
                     event and any(realised(sentence, m.start()) for m in event.finditer(sentence))
                 )
