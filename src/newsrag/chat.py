@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Generator as Events
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +22,7 @@ from newsrag.generation.dating import dated, dated_piece, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
-from newsrag.models import Answer, Message, RetrievedChunk, SearchFilters, Source, TimeWindow
+from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
 from newsrag.retrieval.followup import (
@@ -34,20 +33,16 @@ from newsrag.retrieval.followup import (
 )
 from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
 from newsrag.retrieval.query import refers_back, resolve_people
+from newsrag.retrieval.recall import recalled_time
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import whole_articles
 from newsrag.retrieval.timeparse import parse_time, reporting_lag
 from newsrag.sessions import SessionStore
-from newsrag.text import YEAR, keywords
+from newsrag.text import keywords
 
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
-YEAR_DAYS = 365
-# How much better than anything published in a month a later report recalling it must match,
-# sought only when the month's best match is below RECALL_BELOW (a search saved on most).
-RECALL_GAIN = 0.1
-RECALL_BELOW = 0.55
 
 
 @dataclass(frozen=True)
@@ -184,8 +179,8 @@ class ChatService:
         not the earlier question's, as a follow-up may ask what came later) narrows or orders
         the search, relative to `as_of` (NEWSRAG_AS_OF, else today); when nothing was published
         then, it names a past event ("Who drafted Kobe Bryant in 1996?") and the whole store is
-        searched; so it is when a later report recalling the month asked matches far better
-        than the news of that month (`_recalls_month`). A two-part question ("Which was
+        searched, as it is for a month a later report recalls far better than the month's news
+        (`retrieval/recall.py`). A two-part question ("Which was
         larger, A or B?") is also searched part by part, each in the time it names, and each
         part's best article is kept (`retrieval/parts.py`); a question about a result that
         nothing found reports is searched in the later articles on the story
@@ -217,26 +212,16 @@ class ChatService:
         request = SearchRequest(query, self.candidates, wanted, recent, today)
         with timing.timed("retrieval"):
             chunks = self.retriever.search(request)
-            if _whole_years(window) and not parts and _best(chunks) < self.min_score:
-                # Nothing published then matches: the year names a past event ("the 1996 NBA
-                # draft", "the 2018 referendum" that a 2019 article recalls).
-                wider = replace(request, filters=filters or SearchFilters())
-                found = self.retriever.search(wider)
-                if not chunks or _recalls(found, question, self.min_score):
-                    window, request, chunks = None, wider, found
-            elif (
-                window is not None
-                and not recent
-                and not parts
-                and window.end
-                and _best(chunks) < RECALL_BELOW
-            ):
-                # A later report may recall the month's event ("crashed into the Atlantic in
-                # June") far better than anything published then.
-                wider = replace(request, filters=filters or SearchFilters())
-                found = self.retriever.search(wider)
-                if _recalls_month(found, window, _best(chunks)):
-                    window, request, chunks = None, wider, found
+            unbounded = replace(request, filters=filters or SearchFilters())
+            recalled = (
+                None
+                if parts
+                else recalled_time(
+                    self.retriever, question, unbounded, chunks, window, self.min_score
+                )
+            )
+            if recalled is not None:
+                window, request, chunks = None, unbounded, recalled
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if parts:
                 chunks = with_parts(chunks, each)
@@ -348,43 +333,6 @@ class ChatService:
         except NewsragError as exc:
             kept = session_hash(session_id)
             log.warning("could not keep the messages of session %s: %s", kept, exc.message)
-
-
-def _best(chunks: Sequence[RetrievedChunk]) -> float:
-    return max((chunk.score for chunk in chunks), default=0.0)
-
-
-def _recalls(chunks: Sequence[RetrievedChunk], question: str, min_score: float) -> bool:
-    """Whether the best of the chunks matches well and names a year the question names (a
-    2019 report recalling "the 2018 referendum")."""
-    best = max(chunks, key=lambda chunk: chunk.score, default=None)
-    years = set(YEAR.findall(question))
-    return (
-        best is not None
-        and best.score >= min_score
-        and bool(years & set(YEAR.findall(f"{best.title} {best.text}")))
-    )
-
-
-def _recalls_month(chunks: Sequence[RetrievedChunk], window: TimeWindow, best: float) -> bool:
-    """Whether the best of the chunks matches RECALL_GAIN better than the best published in
-    the window, names its month and was published after it (within a year)."""
-    found = max(chunks, key=lambda chunk: chunk.score, default=None)
-    if found is None or found.published_at is None or window.start is None or not window.end:
-        return False
-    published = found.published_at.date()
-    month = f"{window.start:%B}"
-    return (
-        found.score >= best + RECALL_GAIN
-        and window.end <= published < window.end + timedelta(days=YEAR_DAYS)
-        and bool(re.search(rf"\b{month}\b", f"{found.title} {found.text}"))
-    )
-
-
-def _whole_years(window: TimeWindow | None) -> bool:
-    """Whether the window is a year or more ("in 1996"), not a month or a day of the news."""
-    days = window.days if window else None
-    return days is not None and days >= YEAR_DAYS
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:

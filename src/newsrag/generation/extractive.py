@@ -20,14 +20,13 @@ from newsrag.generation.comparison import Answered, comparison
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
-from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
+from newsrag.retrieval.coverage import Vocabulary, name_runs
 from newsrag.retrieval.events import stating_event
 from newsrag.retrieval.names import lower_case_words, written_as_names
 from newsrag.retrieval.nations import NATIONS
-from newsrag.retrieval.outcomes import realised
+from newsrag.retrieval.outcomes import clause_names
 from newsrag.retrieval.parts import question_parts
-from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import ANAPHORIC, keywords, split_sentences
+from newsrag.text import ANAPHORIC, YEAR, keywords, split_sentences
 
 MIN_WORDS = 5
 SHORTLIST = 24
@@ -38,7 +37,6 @@ LEAD_BONUS = 0.05
 MESSAGE_WEIGHT = 0.7
 # A sentence's score gains this much times the share of the question's names its article holds.
 NAMED_WEIGHT = 0.2
-_WHEN = re.compile(rf"(?:1[89]|20)\d\d|{'|'.join(MONTHS)}")
 
 
 @dataclass(frozen=True)
@@ -182,9 +180,7 @@ class ExtractiveGenerator(Generator):
             words = keywords(sentence)
             turns = float(
                 (bool(pivot) and read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
-                or bool(
-                    event and any(realised(sentence, m.start()) for m in event.finditer(sentence))
-                )
+                or bool(event and event(sentence))
             )
             if ANAPHORIC.match(sentence):
                 if not before:
@@ -224,8 +220,9 @@ def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float
         articles.setdefault(item.n, [item.chunk.title]).append(item.chunk.text)
     texts = [text for parts in articles.values() for text in parts]
     nations = {word for word in lower_case_words(question) if word in NATIONS}
-    names = {*specific_terms(question), *written_as_names(question, texts), *nations}
-    runs = name_runs(question, {name for name in names if not _WHEN.fullmatch(name)})
+    years = set(YEAR.findall(question))
+    names = clause_names(question, years, {*written_as_names(question, texts), *nations})
+    runs = name_runs(question, set(names))
     if not runs:
         return dict.fromkeys(articles, 1.0)
     shares = {}

@@ -224,12 +224,8 @@ _SCENE = re.compile(
 
 def asks_kind(question: str) -> bool:
     """Whether the question asks for a kind of thing `answer_strength` knows."""
-    question = _SCENE.sub("", question)
-    return bool(
-        any(kind.asked.search(question) for kind in KINDS)
-        or NAME_ASKED.search(question)
-        or QUANTITY.asked.search(question)
-    )
+    kinds, names, quantity, _ = _asked(question)
+    return bool(kinds) or names or quantity
 
 
 def answer_strength(question: str, sentence: str) -> float:

@@ -75,9 +75,10 @@ class Signals:
         # The month a question names is the search's time (with its reporting lag), not a name
         # its article must print: a story of late November may be published in December.
         named = proper(lacked) if proper and lacked else set()
+        categories = [found.lower() for found in _CATEGORY.findall(question)]
         names = [
             *(name for name in specific_terms(question) if name not in MONTHS),
-            *(found.lower() for found in _CATEGORY.findall(question)),
+            *categories,
             *sorted(named),
         ]
         shares = list(_sentence_shares(question, wanted, evidence))
@@ -92,7 +93,7 @@ class Signals:
             unreported=float(
                 unreported(question, evidence, named | written_as_names(question, texts))
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
-                or not all(article.holds(word.lower()) for word in _CATEGORY.findall(question))
+                or not all(article.holds(category) for category in categories)
             ),
         )
 

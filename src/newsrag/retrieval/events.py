@@ -14,8 +14,9 @@ what the question asks.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from newsrag.retrieval.coverage import Vocabulary
 from newsrag.retrieval.outcomes import (
@@ -126,11 +127,18 @@ def unreported_event(
     return planned or not found["when"]
 
 
-def stating_event(question: str) -> re.Pattern[str] | None:
+def stating_event(question: str) -> Callable[[str], bool] | None:
     """For a question asking whether (or when) a later event happened ("Did they ever sort it
-    out?"), the forms of its verb that state it done ("settled", "resolved"); else None."""
+    out?"), whether a sentence states it done ("settled", "resolved"; `states_done`); else
+    None."""
     forms = _event_forms(_LATER.search(asked_clause(" ".join(question.split()))))
-    return forms[0] if forms else None
+    return functools.partial(states_done, forms[0]) if forms else None
+
+
+def states_done(done: re.Pattern[str], statement: str) -> bool:
+    """Whether the statement holds a done form of the event's verb (`done`) not under "will",
+    "could", "if" and the like."""
+    return any(realised(statement, form.start()) for form in done.finditer(statement))
 
 
 def _event_forms(found: re.Match[str] | None) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
@@ -153,7 +161,7 @@ def _statements(parts: Sequence[str]) -> Iterable[str]:
 def _states(done: re.Pattern[str], said: re.Pattern[str], statement: str) -> bool:
     """Whether the statement says the event happened (or did not): a done form of its verb not
     under "will", "could", "if" and the like, or its base form after "did" or "never"."""
-    if any(realised(statement, form.start()) for form in done.finditer(statement)):
+    if states_done(done, statement):
         return True
     return any(
         _BASE_REPORTED.search(statement[: found.start()]) for found in said.finditer(statement)
