@@ -150,6 +150,35 @@ def test_what_happened_next_leaves_out_the_story_told_when_a_later_article_leads
     assert fresh == [later]
 
 
+def test_what_happened_next_leaves_out_the_story_told_when_a_later_article_it_cited_leads() -> None:
+    later = Evidence(1, replace(chunk(5, 0.6, day=20), text="The driver pleaded not guilty."))
+    told = Evidence(2, replace(chunk(9, 0.7, day=2), text="A truck hit ten motorcycles."))
+
+    fresh = unsaid(
+        "What happened to the driver after that?",
+        [later, told],
+        [],
+        [source(9, day=2), source(5, n=2, day=20)],
+    )
+
+    assert fresh == [later]
+
+
+def test_what_happened_next_is_no_later_article_of_another_story() -> None:
+    later = [chunk(5, 0.45, day=20)]  # a later story, far below the one told
+    retriever = Stored([chunk(1, 0.6)], [chunk(9, 0.7, day=2)], later)
+
+    chunks = follow_up_chunks(
+        retriever,
+        REQUEST,
+        "What did the government do about it afterwards?",
+        [source(9, day=2)],
+        retriever.found,
+    )
+
+    assert articles(chunks) == [9, 1]
+
+
 def test_how_it_ended_is_answered_from_the_newest_article_of_the_story() -> None:
     leading = Evidence(1, replace(chunk(5, 0.6, day=5), text="53 deaths have been recorded."))
     last = Evidence(2, replace(chunk(9, 0.5, day=29), text="81 had lost their lives."))

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsrag.models import Message
+from newsrag.models import Message, Source
 from newsrag.retrieval.query import (
     is_follow_up,
     people,
@@ -169,3 +169,35 @@ def test_a_place_written_like_a_name_is_nobody() -> None:
     )
 
     assert people(answer) == ["Patrick Crusius"]
+
+
+def test_a_person_the_answer_names_by_surname_is_the_one_its_source_s_title_names() -> None:
+    killed = Source(
+        1, "United States military kills Qasem Soleimani", "https://example.org/1", 0.7, NOW, ""
+    )
+    history = [
+        Message("user", "who did the us kill in the airstrike at baghdad airport?", NOW),
+        Message(
+            "assistant",
+            "The US struck the airport, where Soleimani was arriving. "
+            "He was met by Abu Mahdi al-Muhandis, also killed. [1]",
+            NOW,
+            sources=(killed,),
+        ),
+    ]
+
+    assert subject_person(history) == "Qasem Soleimani"
+
+
+def test_a_follow_up_to_a_follow_up_carries_the_story_of_both() -> None:
+    history = [
+        Message("user", "what caused the apartment block collapse in magnitogorsk?", NOW),
+        Message("assistant", "A gas explosion brought the building down. [1]", NOW),
+        Message("user", "how many died?", NOW),
+        Message("assistant", "39 people died. [1]", NOW),
+    ]
+
+    query = standalone_query("was anyone pulled out alive?", history)
+
+    assert query.startswith("was anyone pulled out alive? many died")
+    assert "magnitogorsk" in query

@@ -69,11 +69,12 @@ def follow_up_chunks(
     if not before:
         return found
     follow_up = is_follow_up(message)
+    own = retriever.article_chunks([source.url for source in before], request.query)
     if follow_up and asks_what_next(message):
-        later = _next_in_story(retriever, request, before[0], last=asks_the_end(message))
+        story = max((chunk.score for chunk in own), default=None)
+        later = _next_in_story(retriever, request, before[0], story, asks_the_end(message))
         if later:
             return _first(later, found)
-    own = retriever.article_chunks([source.url for source in before], request.query)
     best = max((chunk.score for chunk in found), default=0.0)
     if own and own[0].score >= best - FOLLOW_UP_MARGIN:
         return _first(own, found)
@@ -98,13 +99,22 @@ def new_topic(retriever: Retriever, asked: SearchRequest, before: Sequence[Sourc
 
 
 def _next_in_story(
-    retriever: Retriever, request: SearchRequest, before: Source, last: bool = False
+    retriever: Retriever,
+    request: SearchRequest,
+    before: Source,
+    story: float | None = None,
+    last: bool = False,
 ) -> list[RetrievedChunk]:
     """The chunks of the first (or the `last`) article published after `before` that matches
-    the story."""
+    the story: within FOLLOW_UP_MARGIN of the best later article's similarity and, when the
+    cited articles' own best similarity (`story`) is known, of theirs."""
     if before.published_at is None:
         return []
     later = _later_in_story(retriever, request, before.published_at)
+    if story is not None:
+        later = [
+            chunks for chunks in later if max(c.score for c in chunks) >= story - FOLLOW_UP_MARGIN
+        ]
     return (later[-1] if last else later[0]) if later else []
 
 
@@ -179,8 +189,14 @@ def unsaid(
         story = [item for item in evidence if item.chunk.url in before or item.n == leading.n]
         last = _newest(story)
         return [item for item in evidence if item.chunk.url == last]
-    later = leading is not None and leading.chunk.url not in before
-    new = [item for item in evidence if not (later and item.chunk.url in before)]
+    start = cited[0].published_at.date() if cited and cited[0].published_at else None
+
+    def told(item: Evidence) -> bool:  # cited, and not a later article the answer cited too
+        day = item.chunk.published_at.date() if item.chunk.published_at else None
+        return item.chunk.url in before and not (start and day and day > start)
+
+    later = leading is not None and not told(leading)
+    new = [item for item in evidence if not (later and told(item))]
     given = f" {' '.join(_words(text) for text in said)} "
     if not given.strip():
         return new

@@ -63,15 +63,19 @@ def standalone_query(message: str, history: Sequence[Message]) -> str:
     """The query to search with: the message, its "he" or "she" replaced by the person the
     last turn was about, plus the last question's key terms when the message is a follow-up to
     it, but not the result it asked for ("won"): "What organisation did she found?" does not
-    ask who won."""
-    previous = next((m.content for m in reversed(history) if m.role == "user"), None)
-    if previous is None or not is_follow_up(message):
+    ask who won. When the last question leaned on the one before it ("how many died?"), its
+    own rewrite is carried: "was anyone pulled out alive?" is about the story both were."""
+    asked = [index for index, m in enumerate(history) if m.role == "user"]
+    if not asked or not is_follow_up(message):
         return message
+    previous = history[asked[-1]].content
+    earlier = history[: asked[-1]]
+    searched = standalone_query(previous, earlier) if refers_back(previous) else previous
     message = resolve_people(message, history)
     own = keywords(message)
     carried = [
         word
-        for word in _ordered_keywords(previous)
+        for word in _ordered_keywords(searched)
         if not keywords(word) <= own and not any(o.asked.fullmatch(word) for o in OUTCOMES)
     ]
     asking = _asking(message, previous)
@@ -101,17 +105,36 @@ def subject_person(history: Sequence[Message]) -> str | None:
     sanders"), else the first its answer names. A name owning something in the question
     ("Kennedy's assassin") is not its subject."""
     question = next((m.content for m in reversed(history) if m.role == "user"), "")
-    answer = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+    reply = next((m for m in reversed(history) if m.role == "assistant"), None)
+    answer = reply.content if reply else ""
     lowered = question.lower()
+    named = told_people(answer, [source.title for source in reply.sources] if reply else [])
     asked = [
         name
-        for name in [*people(question), *_written(people(answer), lowered)]
+        for name in [*people(question), *_written(named, lowered)]
         if f"{name.lower()}'s" not in lowered
     ]
-    told = [name for name in people(answer) if name.split()[-1].lower() not in lowered]
+    told = [name for name in named if name.split()[-1].lower() not in lowered]
     if _ASKS_WHO.match(question):
         return next(iter(told), None)
     return next(iter(asked + told), None)
+
+
+def told_people(answer: str, titles: Sequence[str]) -> list[str]:
+    """The people the answer names, in the order it first mentions them; a person its sources'
+    titles name counts where the answer gives only the surname ("Soleimani was arriving", of
+    "United States military kills Qasem Soleimani")."""
+    first: dict[str, int] = {}
+    for name in [*people(answer), *(name for title in titles for name in people(title))]:
+        mentions = [
+            found.start()
+            for form in (name, name.split()[-1])
+            for found in [re.search(rf"\b{re.escape(form)}\b", answer)]
+            if found
+        ]
+        if mentions and name not in first:
+            first[name] = min(mentions)
+    return sorted(first, key=first.__getitem__)
 
 
 def _written(names: Sequence[str], lowered: str) -> list[str]:
