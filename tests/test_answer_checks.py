@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from newsrag.generation.extractive import (
     ExtractiveGenerator,
+    focus_words,
     named_shares,
     stems,
     turning_words,
@@ -485,3 +486,25 @@ def test_a_people_s_name_in_lower_case_is_a_name_the_article_must_hold() -> None
     question = "how many died in the fire in that bangladeshi port city?"
 
     assert named_shares(question, [wales, slum]) == {1: 0.0, 2: 1.0}
+
+
+def test_a_which_question_is_answered_by_the_sentence_naming_the_kind_it_asks_for() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    text = (
+        "The bombing of the cathedral in Jolo yesterday killed at least 20 people at Mass. "
+        "The army said the Abu Sayyaf Group are the suspected perpetrators."
+    )
+    question = "which militant group was behind the bombing of the cathedral in jolo?"
+
+    answer = generator.generate(question, [evidence("Bombs kill 20 at cathedral in Jolo", text)])
+
+    assert "Abu Sayyaf Group" in answer
+
+
+def test_the_kind_a_which_question_asks_for_counts_only_where_few_sentences_name_it() -> None:
+    few = ["The Abu Sayyaf Group is suspected.", "Bombs struck the cathedral."]
+    many = ["The group met.", "A group formed.", "The group left.", "Group talks failed."]
+
+    assert focus_words("which militant group was suspected?", few) == {"group"}
+    assert focus_words("which militant group was suspected?", many) == set()
+    assert focus_words("what software did apple announce?", few) == set()

@@ -17,6 +17,7 @@ from newsrag.retrieval import Evidence
 from newsrag.retrieval.followup import (
     asks_what_next,
     follow_up_chunks,
+    names_told,
     new_topic,
     outcome_chunks,
     unsaid,
@@ -276,3 +277,39 @@ def test_a_message_whose_best_match_is_weak_stays_on_the_conversation_s_story() 
     asked = SearchRequest("how many people were on board?", 40)
 
     assert not new_topic(Stored([boat], [cited], []), asked, [source(1)])
+
+
+NOBEL = "Didier Queloz and Michel Mayor shared the prize for finding the first exoplanet."
+
+
+def test_a_message_naming_only_what_the_story_told_names_gets_its_article_first() -> None:
+    told = replace(chunk(9, 0.24), text=NOBEL)
+    mayors = [replace(chunk(1, 0.34), text="The mayor of Seoul was found dead.")]
+    retriever = Stored(mayors, [told], [])
+
+    chunks = follow_up_chunks(
+        retriever, REQUEST, "What did Queloz and Mayor discover?", [source(9)], mayors
+    )
+
+    assert articles(chunks) == [9, 1]
+
+
+def test_a_message_naming_what_the_story_does_not_is_not_about_it() -> None:
+    told = replace(chunk(9, 0.24), text=NOBEL)
+
+    assert not names_told("What did Greta Thunberg say?", [told])
+    assert names_told("What did Queloz and Mayor discover?", [told])
+
+
+def test_a_message_naming_the_people_of_the_story_told_is_answered_from_it() -> None:
+    told = replace(chunk(9, 0.2), text=NOBEL)  # below 0.7 of the best
+    mayors = [replace(chunk(1, 0.34), text="The mayor of Seoul was found dead in a park.")]
+    retriever = Stored(mayors, [told], [])
+    chat = ChatService(retriever, ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None))
+    answer = Message("assistant", "Queloz and Mayor won. [1]", NOW, sources=(source(9),))
+    history = [Message("user", "Who won the 2019 Nobel Prize in Physics?", NOW), answer]
+
+    found = chat.retrieve("What did Queloz and Mayor discover?", history)
+
+    assert found.covered
+    assert found.sources[0].url == "https://example.org/9"

@@ -22,11 +22,12 @@ from newsrag.generation.dating import dated, dated_piece, staleness
 from newsrag.generation.fallback import Fallback
 from newsrag.generation.prompt import tidy_answer
 from newsrag.masking import session_hash
-from newsrag.models import Answer, Message, SearchFilters, Source, TimeWindow
+from newsrag.models import Answer, Message, RetrievedChunk, SearchFilters, Source, TimeWindow
 from newsrag.retrieval import Evidence, Retriever, SearchRequest, select_sources
 from newsrag.retrieval.answerability import Signals
 from newsrag.retrieval.followup import (
     follow_up_chunks,
+    names_told,
     new_topic,
     outcome_chunks,
     unsaid,
@@ -232,7 +233,7 @@ class ChatService:
                 self.top_k,
                 per_article=self.chunks_per_article,
                 min_ratio=0.0 if recent else self.min_source_ratio,
-                kept={found[0].article_id for found in each if found},
+                kept={found[0].article_id for found in [*each, _cited(chunks, before)] if found},
             )
             if self.read_articles and not recent:
                 read = sources[: self.read_articles + len(parts)]
@@ -244,9 +245,11 @@ class ChatService:
         answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
         # A message referring back to the story the previous answer told, which leads the
         # sources, needs no similarity of its own: "did that guy get to keep the job?" shares few
-        # words with the story. One naming nothing ("a recipe for cookies?") is no such message.
+        # words with the story, nor does one naming only what the story names ("What did Queloz
+        # and Mayor discover?"). One naming nothing ("a recipe for cookies?") is no such message.
+        leading = [item.chunk for item in evidence if sources and item.n == sources[0].n]
         told = (
-            refers_back(question)
+            (refers_back(question) or names_told(question, leading))
             and bool(sources)
             and sources[0].url in {source.url for source in before}
         )
@@ -333,6 +336,13 @@ class ChatService:
         except NewsragError as exc:
             kept = session_hash(session_id)
             log.warning("could not keep the messages of session %s: %s", kept, exc.message)
+
+
+def _cited(chunks: Sequence[RetrievedChunk], before: Sequence[Source]) -> list[RetrievedChunk]:
+    """The chunks, when the first is of an article the previous answer cited (the story a
+    follow-up's search put first); else none."""
+    cited = {source.url for source in before}
+    return list(chunks) if chunks and chunks[0].url in cited else []
 
 
 def _on_topic(question: str, evidence: Sequence[Evidence]) -> bool:

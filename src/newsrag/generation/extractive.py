@@ -37,6 +37,10 @@ LEAD_BONUS = 0.05
 MESSAGE_WEIGHT = 0.7
 # A sentence's score gains this much times the share of the question's names its article holds.
 NAMED_WEIGHT = 0.2
+# A sentence of the best sources naming the kind of thing a "which" question asks for gains this
+# (`focus_words`), when at most FOCUS_SENTENCES of their sentences name it.
+FOCUS_BONUS = 0.15
+FOCUS_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Candidate:
     before: str = ""
     day: date | None = None
     named: float = 1.0
+    focus: bool = False
 
 
 class ExtractiveGenerator(Generator):
@@ -120,7 +125,9 @@ class ExtractiveGenerator(Generator):
         `whole`); for a question whether a later event happened ("did they ever sort it
         out?"), a sentence stating it done does ("settled", `stating_event`). A sentence
         whose article holds the question's names outranks one of another story
-        (NAMED_WEIGHT, `named_shares`).
+        (NAMED_WEIGHT, `named_shares`); one naming the kind a "which" question asks for ("the
+        Abu Sayyaf Group" for "which militant group") outranks one restating the question
+        (FOCUS_BONUS, `focus_words`).
         """
         shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
@@ -138,6 +145,7 @@ class ExtractiveGenerator(Generator):
             + 0.1 * np.array([c.lexical for c in shortlist])
             + np.array([c.bonus for c in shortlist])
             + NAMED_WEIGHT * np.array([c.named for c in shortlist])
+            + FOCUS_BONUS * np.array([c.focus for c in shortlist])
         )
         order = [int(index) for index in np.argsort(-scores, kind="stable")]
         floor = float(scores[order[0]]) - self.spread
@@ -174,6 +182,7 @@ class ExtractiveGenerator(Generator):
             set() if event or not whole else turning_words(question, [r.sentence for r in readings])
         )
         named = named_shares(question, evidence)
+        focus = focus_words(question, [r.sentence for r in readings if r.n <= PIVOT_SOURCES])
         found: list[Candidate] = []
         for read in readings:
             sentence, before = read.sentence, read.before
@@ -200,9 +209,10 @@ class ExtractiveGenerator(Generator):
                     before=before,
                     day=read.chunk.published_at.date() if read.chunk.published_at else None,
                     named=named[read.n],
+                    focus=bool(focus and read.n <= PIVOT_SOURCES and focus & stems(sentence)),
                 )
             )
-        found.sort(key=lambda c: -(c.lexical + c.bonus))
+        found.sort(key=lambda c: -(c.lexical + c.bonus + FOCUS_BONUS * c.focus))
         return found[:SHORTLIST]
 
 
@@ -321,6 +331,30 @@ def turning_words(question: str, sentences: Sequence[str]) -> set[str]:
     if not fewest or fewest > PIVOT_SENTENCES:
         return set()
     return {word for word, n in counts.items() if n == fewest}
+
+
+_FOCUS = re.compile(
+    r"\bwhich\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:was|were|is|are|did|does|do|has|have|had|will|would|could|can)\b",
+    re.IGNORECASE,
+)
+
+
+def focus_words(question: str, sentences: Sequence[str]) -> set[str]:
+    """The words naming the kind of thing a "which" question asks for ("which militant group
+    was ...": "militant", "group"), those of them that at most FOCUS_SENTENCES of the
+    `sentences` hold: "the Abu Sayyaf Group are the suspected perpetrators" names one, where a
+    sentence restating the question does not. ("What software did ..." is left out: "what"
+    asks for a thing more often than a kind.)"""
+    asked = _FOCUS.search(question)
+    if asked is None:
+        return set()
+    held = [stems(sentence) for sentence in sentences]
+    return {
+        word
+        for word in stems(asked.group(1))
+        if 0 < sum(word in words for words in held) <= FOCUS_SENTENCES
+    }
 
 
 def stems(text: str) -> set[str]:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
+from newsrag.retrieval.coverage import Vocabulary, specific_terms
 from newsrag.retrieval.events import unreported
 from newsrag.retrieval.query import is_follow_up, names_nothing, refers_back
 from newsrag.retrieval.search import Retriever, SearchRequest
@@ -76,9 +77,24 @@ def follow_up_chunks(
         if later:
             return _first(later, found)
     best = max((chunk.score for chunk in found), default=0.0)
-    if own and own[0].score >= best - FOLLOW_UP_MARGIN:
+    if own and (own[0].score >= best - FOLLOW_UP_MARGIN or names_told(message, own, found)):
         return _first(own, found)
     return _first(found, own) if follow_up else found
+
+
+def names_told(
+    message: str, told: Sequence[RetrievedChunk], found: Sequence[RetrievedChunk] = ()
+) -> bool:
+    """Whether the message names only what the story `told` names, and the best article
+    `found` does not name it all: "What did Queloz and Mayor discover?" after the Nobel Prize
+    they shared is about that story, not about a mayor."""
+    names = specific_terms(message)
+    if not names or not told:
+        return False
+    story = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in told))
+    best = [chunk for chunk in found if chunk.article_id == found[0].article_id] if found else []
+    other = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in best)) if best else None
+    return all(map(story.holds, names)) and not (other and all(map(other.holds, names)))
 
 
 def new_topic(retriever: Retriever, asked: SearchRequest, before: Sequence[Source]) -> bool:

@@ -27,7 +27,8 @@ def select_sources(
 
     Chunks scoring below `min_ratio` times the best score are left out, so that an
     answer does not list articles that merely happened to be nearest, except those of the
-    articles `kept` (each part's best article of a two-part question).
+    articles `kept` (each part's best article of a two-part question; the article a follow-up's
+    search put first, the story just told).
     """
     if chunks and min_ratio > 0:
         floor = max(chunk.score for chunk in chunks) * min_ratio
