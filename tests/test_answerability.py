@@ -142,6 +142,13 @@ def test_an_acronym_is_held_by_the_words_it_stands_for() -> None:
     assert not held.holds("fbi")
 
 
+def test_an_acronym_ending_in_a_roman_numeral_keeps_it_whole() -> None:
+    held = Vocabulary.of("The submarine was sunk in World War II off Okinawa.")
+
+    assert held.holds("wwii")
+    assert not held.holds("wwi")
+
+
 def test_a_dotted_acronym_and_a_number_with_its_unit_are_held() -> None:
     held = Vocabulary.of("The wreck was the U.S.S. Grayback. Warholm won the 400 m hurdles.")
 

@@ -98,6 +98,14 @@ def test_without_a_named_category_the_fused_order_stands() -> None:
     assert ids(rerank([plain, sport], Ranking())) == [(1, 0), (2, 0)]
 
 
+def test_a_chunk_far_closer_to_the_question_than_the_fused_leader_leads() -> None:
+    fused_first = chunk(1, "A Chinese submarine entered Japanese waters near Okinawa", score=0.6)
+    closest = chunk(2, "The wreck of USS Grayback was found off Okinawa", fused=0.029, score=0.74)
+
+    assert ids(rerank([fused_first, closest], Ranking())) == [(2, 0), (1, 0)]
+    assert ids(rerank([fused_first, closest], Ranking(dense_lead=0.2))) == [(1, 0), (2, 0)]
+
+
 def test_for_latest_the_newest_on_topic_chunk_comes_first() -> None:
     older = chunk(1, STORY, fused=0.05, score=0.80, published=date(2019, 6, 1))
     newer = chunk(

@@ -126,6 +126,7 @@ class Settings(BaseSettings):
     # How many of the best articles an answer reads whole (0: only the chunks retrieved).
     read_articles: int = Field(default=2, ge=0, le=10)
     duplicate_overlap: float = Field(default=0.8, gt=0.0, le=1.0)
+    dense_lead: float = Field(default=0.1, ge=0.0, le=2.0)
     time_awareness: bool = True
     as_of: date | None = None
     stale_days: int = Field(default=30, ge=0)

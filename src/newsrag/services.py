@@ -172,5 +172,6 @@ def retriever(
             topic_margin=settings.topic_margin,
             topic_boost=settings.topic_boost,
             duplicate_overlap=settings.duplicate_overlap,
+            dense_lead=settings.dense_lead,
         ),
     )

@@ -26,7 +26,7 @@ MIN_LENGTH = 3
 MAX_INITIALS = 6
 _LEADING = {"The", "A", "An"}
 _CAPITALISED_RUN = re.compile(
-    r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? (?:[A-Z][a-z]+|[A-Z]\.(?= [A-Z])))+"
+    r"\b[A-Z][a-z]+(?:(?: (?:of|and|for|the))? (?:[A-Z][a-z]+|[A-Z]\.(?= [A-Z])|[IVX]{2,4}\b))+"
 )
 _MEASURE = re.compile(
     r"(\d+)(?:m|km|cm|mm|kg|g|mph|kph|ft|mi|lb|lbs|gb|mb|tb|mw|gw|kw|s|bn|mn|k|tn)"
@@ -114,19 +114,25 @@ def _vocabulary(text: str) -> Vocabulary:
     return Vocabulary(words, frozenset(word[:STEM] for word in words if len(word) >= STEM))
 
 
+_ROMAN = re.compile(r"[IVX]{2,4}")
+
+
 def acronyms(text: str) -> frozenset[str]:
     """The initials of the text's runs of capitalised words, lower-cased, so that a question's
     "IRS" or "NTSB" is held by "Internal Revenue Service" or "National Transportation Safety
     Board" ("of", "and", "for" and "the" inside a run are left out: "Food and Drug
-    Administration" is "fda")."""
+    Administration" is "fda"); a Roman numeral counts whole ("World War II" is "wwii")."""
     found = set()
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
         if words[0] in _LEADING:  # a sentence's "The Food and Drug Administration"
             words = words[1:]
-        initials = [word[0] for word in words if word[0].isupper()]
-        if MIN_LENGTH <= len(initials) <= MAX_INITIALS:
-            found.add("".join(initials).lower())
+        initials = [
+            word if _ROMAN.fullmatch(word) else word[0] for word in words if word[0].isupper()
+        ]
+        acronym = "".join(initials).lower()
+        if len(acronym) >= MIN_LENGTH and len(initials) <= MAX_INITIALS:
+            found.add(acronym)
     return frozenset(found)
 
 

@@ -26,6 +26,8 @@ class Ranking:
     `topic_boost`: fused score multiplied by 1 + this for articles in a named category.
     `duplicate_overlap`: chunks of different articles sharing this fraction of their words are
     one syndicated story; the better ranked is kept.
+    `dense_lead`: a chunk more than this closer to the question (cosine) than the fused leader
+    leads instead (0: rank fusion alone orders).
     """
 
     half_life_days: float = 7.0
@@ -33,6 +35,7 @@ class Ranking:
     topic_margin: float = 0.15
     topic_boost: float = 0.25
     duplicate_overlap: float = 0.8
+    dense_lead: float = 0.1
 
 
 def rerank(
@@ -75,7 +78,20 @@ def rerank(
             replace(c, fused=c.fused * _decay(c, today, ranking)) for c in on_topic or boosted
         ]
     ordered = sorted(boosted, key=lambda c: (-c.fused, -_timestamp(c)))
+    if not recent:
+        ordered = _closest_first(ordered, ranking.dense_lead)
     return collapse_duplicates(ordered, ranking.duplicate_overlap, limit)
+
+
+def _closest_first(ordered: list[RetrievedChunk], lead: float) -> list[RetrievedChunk]:
+    """The chunks, the most similar first when it is more than `lead` closer to the question
+    than the fused leader: rank fusion weighs a rank, not by how much a chunk matches better."""
+    if not ordered or lead <= 0:
+        return ordered
+    closest = max(ordered, key=lambda c: c.score)
+    if closest.score <= ordered[0].score + lead:
+        return ordered
+    return [closest, *(c for c in ordered if c is not closest)]
 
 
 def collapse_duplicates(
