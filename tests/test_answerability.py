@@ -149,6 +149,13 @@ def test_an_acronym_ending_in_a_roman_numeral_keeps_it_whole() -> None:
     assert not held.holds("wwi")
 
 
+def test_an_acronym_may_stand_for_the_first_words_of_a_longer_name() -> None:
+    held = Vocabulary.of("Conyers got Martin Luther King Jr. Day made a federal holiday.")
+
+    assert held.holds("mlk")
+    assert not held.holds("mlb")
+
+
 def test_a_dotted_acronym_and_a_number_with_its_unit_are_held() -> None:
     held = Vocabulary.of("The wreck was the U.S.S. Grayback. Warholm won the 400 m hurdles.")
 

@@ -261,3 +261,14 @@ def test_a_second_question_after_a_question_mark_is_no_carried_words() -> None:
     parts = question_parts("Who won the race? and who came second")
 
     assert [part.query for part in parts] == ["Who won the race", "who came second"]
+
+
+def test_how_old_one_was_when_another_story_happened_asks_two_things() -> None:
+    parts = question_parts("how old was kay hagan when leonov did the first ever spacewalk?")
+
+    assert [part.query for part in parts] == [
+        "how old was kay hagan",
+        "when leonov did the first ever spacewalk",
+    ]
+    assert question_parts("how old was pinochet when they put him under house arrest") == []
+    assert question_parts("How old was Walter Munk when Walter Munk died?") == []

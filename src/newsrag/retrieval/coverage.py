@@ -121,7 +121,9 @@ def acronyms(text: str) -> frozenset[str]:
     """The initials of the text's runs of capitalised words, lower-cased, so that a question's
     "IRS" or "NTSB" is held by "Internal Revenue Service" or "National Transportation Safety
     Board" ("of", "and", "for" and "the" inside a run are left out: "Food and Drug
-    Administration" is "fda"); a Roman numeral counts whole ("World War II" is "wwii")."""
+    Administration" is "fda"); a Roman numeral counts whole ("World War II" is "wwii"). The
+    initials of a run's first words count too ("Martin Luther King Jr. Day" holds "mlk"), with or
+    without its first word ("In World War II" holds "wwii")."""
     found = set()
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
@@ -130,9 +132,11 @@ def acronyms(text: str) -> frozenset[str]:
         initials = [
             word if _ROMAN.fullmatch(word) else word[0] for word in words if word[0].isupper()
         ]
-        acronym = "".join(initials).lower()
-        if len(acronym) >= MIN_LENGTH and len(initials) <= MAX_INITIALS:
-            found.add(acronym)
+        for start in (0, 1):
+            for end in range(start + 2, min(len(initials), start + MAX_INITIALS) + 1):
+                acronym = "".join(initials[start:end]).lower()
+                if len(acronym) >= MIN_LENGTH:
+                    found.add(acronym)
     return frozenset(found)
 
 

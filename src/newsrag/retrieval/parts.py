@@ -3,9 +3,9 @@ article for each part and the answer a sentence for each.
 
 Three forms are told apart by their words: a choice ("Which was larger, A or B?", "How many
 died in A versus B?"), a span ("How long was it between A and B?") and two questions in one
-("Where was A taken, and what did B say?"). The second of two questions in one ("and what
-poison was used?"), and a part that refers back ("its first delivery"), carries the other part's
-names, but not its time.
+("Where was A taken, and what did B say?"; "How old was A when B happened?"). The second of two
+questions in one ("and what poison was used?"), and a part that refers back ("its first
+delivery"), carries the other part's names, but not its time.
 """
 
 from __future__ import annotations
@@ -73,6 +73,12 @@ _VERSUS = re.compile(
     r"(?P<b>(?:the|a|an)\s(?:(?!\s[\u2014\u2013-]\s)[^?])+?)\s*\??$",  # B ends the question
     re.IGNORECASE,
 )
+# "How old was A when B happened?": A's age, and when B happened (another story, unless B
+# refers back to A or names A: "when they put him under house arrest", "when Munk died").
+_AGE_WHEN = re.compile(
+    r"^(?P<head>how old (?:was|were|is))\s+(?P<a>.+?)\s+when\s+(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
 _BACK = re.compile(
     r"(?:its|it|their|they|he|she|him|his|her|the same|that|this|(?:the \w+ )?one)\b", re.IGNORECASE
 )
@@ -127,6 +133,10 @@ def _two_parts(question: str) -> list[Part]:
         (_AFTER, "span"),
         (_VERSUS, "choice"),
     )
+    aged = _AGE_WHEN.match(question)
+    if aged and not _BACK.match(aged["b"]) and not keywords(aged["a"]) & keywords(aged["b"]):
+        first, second = aged["a"].strip(), aged["b"].strip()
+        return _parts([Part(f"{aged['head']} {first}", first), Part(f"when {second}", second)])
     for form, kind in forms:
         found = form.match(question)
         if found:
