@@ -27,9 +27,9 @@ TANKER = (
 
 
 def found(
-    title: str, text: str, score: float = 0.7, year: int = 2019
+    title: str, text: str, score: float = 0.7, year: int = 2019, month: int = 10
 ) -> tuple[list[Source], list[Evidence]]:
-    published = datetime(year, 10, 8, tzinfo=UTC)
+    published = datetime(year, month, 8, tzinfo=UTC)
     chunk = RetrievedChunk(
         1, 1, 0, text, score, "https://example.org/1", title, "Wikinews", published
     )
@@ -58,6 +58,21 @@ def test_a_year_the_article_is_not_from_is_flagged() -> None:
     )
 
     assert signals.other_year == 1.0
+
+
+def test_a_year_is_held_by_an_article_published_early_in_the_next() -> None:
+    question = "What did the Swedish academy award in 2018 for discovering an exoplanet?"
+
+    assert Signals.of(question, *found(PHYSICS_TITLE, PHYSICS, year=2019, month=1)).names == 1.0
+    assert Signals.of(question, *found(PHYSICS_TITLE, PHYSICS, year=2019)).names < 1.0
+
+
+def test_a_person_described_as_first_female_asks_for_no_contest_category() -> None:
+    title = "Mary Barra appointed as General Motors chief"
+    text = "Barra studied electrical engineering at Kettering University. She will lead GM."
+    signals = Signals.of("what did gm's first female ceo study?", *found(title, text, year=2013))
+
+    assert (signals.names, signals.unreported) == (1.0, 0.0)
 
 
 def test_a_demonym_matches_its_country() -> None:

@@ -46,6 +46,14 @@ def test_months_and_common_words_are_not_candidates_and_the_first_word_is() -> N
     assert words == {"chirac", "won", "race", "boston", "marathon"}
 
 
+def test_a_title_written_capitalised_before_names_is_no_name() -> None:
+    words = lower_case_words("how much money did the kenyan tree lady get from the president?")
+
+    assert "lady" not in words
+    assert "president" not in words
+    assert "kenyan" in words
+
+
 def test_how_the_store_spells_a_word_is_asked_once() -> None:
     spellings = Spellings()
     names = ProperNames(spellings)

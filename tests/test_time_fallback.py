@@ -5,6 +5,7 @@ day names the news's own time, unless a later report recalling that month matche
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import cast
 
 from newsrag.chat import ChatService
@@ -34,7 +35,7 @@ class Dated(Stored):
         self.wider = wider
 
     def search(self, request: SearchRequest) -> list[RetrievedChunk]:
-        return self.found if request.filters.start else self.wider
+        return self.found if request.filters.start or request.filters.end else self.wider
 
 
 def test_a_year_whose_news_matches_poorly_is_searched_store_wide_when_a_report_recalls_it() -> None:
@@ -78,3 +79,37 @@ def test_a_later_report_recalling_the_month_asked_replaces_a_poor_match_of_that_
 
     assert [source.url for source in found.sources] == [recalled.url]
     assert recalled.url not in [source.url for source in other.sources]
+
+
+def published(found: RetrievedChunk, day: date) -> RetrievedChunk:
+    return replace(found, published_at=datetime(day.year, day.month, day.day, tzinfo=UTC))
+
+
+def test_a_later_report_recalling_a_year_s_event_far_better_replaces_its_weak_news() -> None:
+    weak = published(replace(chunk(1, 0.45), text="A cargo ship vanished."), date(2018, 6, 1))
+    recorder = published(
+        replace(chunk(2, 0.6), text="The Lion Air jet's voice recorder was found in the Java Sea."),
+        date(2019, 1, 16),
+    )
+    chat = ChatService(
+        Dated([weak], [recorder]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
+    )
+
+    found = chat.retrieve("what kind of plane was the lion air jet that crashed in 2018?")
+
+    assert [source.url for source in found.sources] == [recorder.url]
+
+
+def test_the_last_time_before_a_year_is_recalled_by_that_year_s_report() -> None:
+    weak = published(replace(chunk(1, 0.45), text="Bombs hit a cathedral."), date(2019, 1, 28))
+    shut = published(
+        replace(chunk(2, 0.65), text="ABS-CBN was last shut down in 1972, under martial law."),
+        date(2020, 5, 6),
+    )
+    chat = ChatService(
+        Dated([weak], [shut]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
+    )
+
+    found = chat.retrieve("when was the last time before 2020 that abs-cbn was shut down?")
+
+    assert found.sources[0].url == shut.url

@@ -65,6 +65,14 @@ all latest news recent tell say said has have had will would can could should ma
 not no s t ll re ve
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
+# Titles and ranks, written capitalised before a name ("Lady Hale", "President Trump") but no
+# name themselves: "the kenyan tree lady" names nobody called Lady.
+_TITLES = """
+mayor president vice former prime minister dr mr mrs ms senator governor king queen pope
+chancellor chief executive general judge justice secretary representative sir lord lady prince
+princess professor
+"""
+TITLES = frozenset(_TITLES.split())
 
 
 def keywords(text: str) -> set[str]:

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple, dataclass
+from datetime import timedelta
 
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.answer_types import answer_strength, asks_kind
@@ -24,6 +25,7 @@ from newsrag.retrieval.coverage import (
 )
 from newsrag.retrieval.events import unreported
 from newsrag.retrieval.names import lower_case_words, written_as_names
+from newsrag.retrieval.outcomes import REPORTING_DAYS
 from newsrag.retrieval.qualifiers import another_kind
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
@@ -36,8 +38,9 @@ BIAS = -5.804
 THRESHOLD = 0.5
 # The category of a contest, which its report (the best article) must name as the question's
 # names: the men's 400 m hurdles, reported without the word, do not answer who won the women's.
+# "Gay men" or "GM's first female CEO" name no contest.
 _CATEGORY = re.compile(
-    r"\b(women|men|girls|boys|female|male|wheelchair|paralympic|junior|amateur)(?=['’]s\b|\b)",
+    r"\b((?:women|men|girls|boys)(?=['’]s\b)|wheelchair|paralympic|junior|amateur)\b",
     re.IGNORECASE,
 )
 
@@ -73,7 +76,10 @@ class Signals:
         held = evidence_vocabulary(evidence)
         lacked = {word for word in lower_case_words(question) if not held.holds(word)}
         # The month a question names is the search's time (with its reporting lag), not a name
-        # its article must print: a story of late November may be published in December.
+        # its article must print: a story of late November may be published in December. Its
+        # year is held by an article of that year, or of the next one's first REPORTING_DAYS:
+        # "the crash in 2018" reported on 16 January 2019.
+        dated = held | Vocabulary.of(" ".join(map(str, _news_years(first))))
         named = proper(lacked) if proper and lacked else set()
         categories = [found.lower() for found in _CATEGORY.findall(question)]
         names = [
@@ -85,7 +91,7 @@ class Signals:
         texts = [item.chunk.text for item in evidence]
         return cls(
             similarity=max(0.0, best.score) if best else 0.0,
-            names=_share(names, held),
+            names=_share(names, dated),
             words=_share(wanted, article),
             sentence=max((share for share, _ in shares), default=0.0),
             typed=max((typed for _, typed in shares), default=0.0),
@@ -133,7 +139,20 @@ def _other_year(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
     years = {int(year) for year in YEAR.findall(question)}
     if not years or not chunks:
         return False
-    published = chunks[0].published_at
-    around = {published.year, published.year - 1} if published else set()
     named = {int(year) for year in YEAR.findall(chunks[0].title)}
-    return not years & (around | named)
+    return not years & (_reported_years(chunks) | named)
+
+
+def _news_years(chunks: Sequence[RetrievedChunk]) -> set[int]:
+    """The years an article's news is of: the year it was published in, and the one before
+    when it was published in the first REPORTING_DAYS of the year."""
+    published = chunks[0].published_at if chunks else None
+    if published is None:
+        return set()
+    return {published.year, (published - timedelta(days=REPORTING_DAYS)).year}
+
+
+def _reported_years(chunks: Sequence[RetrievedChunk]) -> set[int]:
+    """The years an article's news is of: the year it was published in, and the one before."""
+    published = chunks[0].published_at if chunks else None
+    return {published.year, published.year - 1} if published else set()

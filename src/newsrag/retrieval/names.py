@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
 from newsrag.retrieval.timeparse import MONTHS
-from newsrag.text import STOPWORDS
+from newsrag.text import STOPWORDS, TITLES
 
 MIN_SEEN = 3
 NAME_SHARE = 0.75
@@ -84,10 +84,11 @@ def lower_case_words(question: str) -> set[str]:
 
 def _candidate(word: str) -> bool:
     """Whether a lower-case word may be a name: not a month or a day, which the question's
-    time says (`retrieval/timeparse.py`), nor a common word."""
+    time says (`retrieval/timeparse.py`), nor a common word or a title ("lady")."""
     return (
         len(word) >= MIN_LENGTH
         and word not in STOPWORDS
+        and word not in TITLES
         and word not in MONTHS
         and word not in _DAYS
     )

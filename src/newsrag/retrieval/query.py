@@ -17,7 +17,7 @@ from newsrag.retrieval.coverage import specific_terms
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import OUTCOMES
 from newsrag.retrieval.timeparse import RECENT
-from newsrag.text import keywords
+from newsrag.text import TITLES, keywords
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|its|they|them|their|him|his|her|hers|this|that|these|those|there|then|"
@@ -215,13 +215,15 @@ _BODIES = frozenset(
 )
 # Capitalised words that open a name without being one: sentence openers, titles, nationalities,
 # days and months.
-_NOT_NAMES = frozenset(
-    re.findall(
-        r"\w+",
-        """The A An On In At This That Last Yesterday Today Tomorrow What Who Whom Which Why How
-        When Where Mayor President Vice Former Prime Minister Dr Mr Mrs Ms Senator Governor King
-        Queen Pope Chancellor Chief Executive General Judge Justice Secretary Representative Sir
-        Lord Lady Prince Princess Professor Canadian American British French German Indian
-        Iranian Russian Chinese US UK""",
+_NOT_NAMES = (
+    frozenset(
+        re.findall(
+            r"\w+",
+            """The A An On In At This That Last Yesterday Today Tomorrow What Who Whom Which Why How
+        When Where Canadian American British French German Indian Iranian Russian Chinese US
+        UK""",
+        )
     )
-) | {*calendar.day_name, *calendar.month_name[1:]}
+    | {title.capitalize() for title in TITLES}
+    | {*calendar.day_name, *calendar.month_name[1:]}
+)

@@ -34,22 +34,19 @@ def recalled_time(
     """What the `unbounded` search (the request without the time asked) finds, when the time
     asked names a past event: a year (or more) whose news (`chunks`) matches below `min_score`
     and that the store's best match names as the `question` does, or that nothing was
-    published in; a month whose
-    news matches below RECALL_BELOW and that a later report recalls (`_recalls_month`). Else
-    None, and the time asked stands."""
+    published in, or whose news matches below RECALL_BELOW and that a later report recalls
+    (`_later_report`); a month whose news matches below RECALL_BELOW and that a later report
+    naming it recalls (`_recalls_month`). Else None, and the time asked stands."""
     if window is None:
         return None
     best = _best(chunks)
     years = _whole_years(window)
-    if years:
-        worth = best < min_score
-    else:
-        worth = not window.recent and bool(window.end) and best < RECALL_BELOW
-    if not worth:
+    if window.recent or not window.end or best >= max(min_score, RECALL_BELOW):
         return None
     found = retriever.search(unbounded)
-    if years:
-        recalls = not chunks or _recalls(found, question, min_score)
+    if years or window.start is None:  # "the last time before 2020" is told by a 2020 report
+        named = best < min_score and (not chunks or _recalls(found, question, min_score))
+        recalls = named or _later_report(found, window, best) is not None
     else:
         recalls = _recalls_month(found, window, best)
     return found if recalls else None
@@ -72,18 +69,25 @@ def _recalls(chunks: Sequence[RetrievedChunk], question: str, min_score: float) 
 
 
 def _recalls_month(chunks: Sequence[RetrievedChunk], window: TimeWindow, best: float) -> bool:
-    """Whether the best of the chunks matches RECALL_GAIN better than the best published in
-    the window, names its month and was published after it (within a year)."""
-    found = max(chunks, key=lambda chunk: chunk.score, default=None)
-    if found is None or found.published_at is None or window.start is None or not window.end:
+    """Whether the best of the chunks is a later report (`_later_report`) naming the month."""
+    found = _later_report(chunks, window, best)
+    if found is None or window.start is None:
         return False
+    return bool(re.search(rf"\b{window.start:%B}\b", f"{found.title} {found.text}"))
+
+
+def _later_report(
+    chunks: Sequence[RetrievedChunk], window: TimeWindow, best: float
+) -> RetrievedChunk | None:
+    """The best of the chunks, when it matches RECALL_GAIN better than the best published in
+    the window and was published after it (within a year): "the jet that went into the Java
+    Sea in 2018", whose voice recorder was found in January 2019."""
+    found = max(chunks, key=lambda chunk: chunk.score, default=None)
+    if found is None or found.published_at is None or not window.end:
+        return None
     published = found.published_at.date()
-    month = f"{window.start:%B}"
-    return (
-        found.score >= best + RECALL_GAIN
-        and window.end <= published < window.end + timedelta(days=YEAR_DAYS)
-        and bool(re.search(rf"\b{month}\b", f"{found.title} {found.text}"))
-    )
+    later = window.end <= published < window.end + timedelta(days=YEAR_DAYS)
+    return found if later and found.score >= best + RECALL_GAIN else None
 
 
 def _whole_years(window: TimeWindow) -> bool:
