@@ -508,3 +508,16 @@ def test_the_kind_a_which_question_asks_for_counts_only_where_few_sentences_name
     assert focus_words("which militant group was suspected?", few) == {"group"}
     assert focus_words("which militant group was suspected?", many) == set()
     assert focus_words("what software did apple announce?", few) == set()
+
+
+def test_a_country_the_question_names_is_held_by_a_sentence_on_its_people() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    text = (
+        "Erdogan said of his plan that the museum would become a mosque again. "
+        "The Greek foreign minister called the plan an insult."
+    )
+    question = "what did greece say about the plan for the museum?"
+
+    answer = generator.generate(question, [evidence("Erdogan proposes converting museum", text)])
+
+    assert "Greek foreign minister" in answer

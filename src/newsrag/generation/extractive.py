@@ -170,7 +170,8 @@ class ExtractiveGenerator(Generator):
         """Distinct sentences of the evidence, those sharing most words with the question first
         (ties keep the articles' order); only those that state something (`stated`). A sentence
         opening with a pronoun ("She", "This") is read with the sentence before it, or passed
-        over when that sentence was not found."""
+        over when that sentence was not found. A country's name and its people's are one word
+        ("Greece" and "Greek")."""
         wanted = keywords(question)
         readings = [
             read
@@ -186,7 +187,7 @@ class ExtractiveGenerator(Generator):
         found: list[Candidate] = []
         for read in readings:
             sentence, before = read.sentence, read.before
-            words = keywords(sentence)
+            words = _with_nations(keywords(sentence))
             turns = float(
                 (bool(pivot) and read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
                 or bool(event and event(sentence))
@@ -214,6 +215,12 @@ class ExtractiveGenerator(Generator):
             )
         found.sort(key=lambda c: -(c.lexical + c.bonus + FOCUS_BONUS * c.focus))
         return found[:SHORTLIST]
+
+
+def _with_nations(words: set[str]) -> set[str]:
+    """The words, and for a country or its people's name the others naming it: a sentence on
+    "the Greek foreign minister" holds the "greece" of "what did greece say?"."""
+    return words | {other for word in words & NATIONS.keys() for other in NATIONS[word]}
 
 
 def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float]:
