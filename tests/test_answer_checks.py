@@ -521,3 +521,20 @@ def test_a_country_the_question_names_is_held_by_a_sentence_on_its_people() -> N
     answer = generator.generate(question, [evidence("Erdogan proposes converting museum", text)])
 
     assert "Greek foreign minister" in answer
+
+
+def test_each_part_of_a_two_part_follow_up_is_answered_by_its_own_words() -> None:
+    generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
+    text = (
+        "Police arrest the driver at his home in Massachusetts. "
+        "Zhukovskyy did crash into a guard rail before. "
+        "Seven riders died when the pickup hit motorcycle riders in new hampshire."
+    )
+    said = "where did police arrest the driver, and did he crash before?"
+    rewritten = f"{said} many riders died pickup hit motorcycle riders new hampshire"
+    found = [evidence("Driver in New Hampshire crash pleads not guilty", text)]
+
+    answer = "".join(generator.stream(rewritten, found, message=said))
+
+    assert "Massachusetts" in answer
+    assert "guard rail" in answer

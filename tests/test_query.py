@@ -171,6 +171,12 @@ def test_a_place_written_like_a_name_is_nobody() -> None:
     assert people(answer) == ["Patrick Crusius"]
 
 
+def test_a_place_whose_name_opens_like_one_is_nobody() -> None:
+    answer = "On Route 2 in Randolph, New Hampshire, a pickup hit the riders. Joe Biden spoke."
+
+    assert people(answer) == ["Joe Biden"]
+
+
 def test_a_person_the_answer_names_by_surname_is_the_one_its_source_s_title_names() -> None:
     killed = Source(
         1, "United States military kills Qasem Soleimani", "https://example.org/1", 0.7, NOW, ""

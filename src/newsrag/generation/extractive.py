@@ -81,13 +81,19 @@ class ExtractiveGenerator(Generator):
     def _pick(self, question: str, evidence: Sequence[Evidence], message: str = "") -> list[str]:
         """The best sentences, each followed by its source's `[n]`; for a two-part question
         ("Which was larger, A or B?") the best for each part, half as many and one more each,
-        then the comparison of the two when one is asked for."""
+        then the comparison of the two when one is asked for. A two-part follow-up's parts are
+        weighed by its own message's parts as a whole follow-up is by its message."""
         parts = question_parts(question)
         if not parts:
             chosen = self._best(question, evidence, self.max_sentences, message)
             return _render(chosen) if chosen else [NOT_COVERED]
         limit = self.max_sentences // len(parts) + 1  # an even share and one more
-        each = [self._best(part.query, evidence, limit, whole=False) for part in parts]
+        own = [part.query for part in question_parts(message)] if message else []
+        asked = own if len(own) == len(parts) else [""] * len(parts)
+        each = [
+            self._best(part.query, evidence, limit, said, whole=False)
+            for part, said in zip(parts, asked, strict=True)
+        ]
         chosen = [found for best in each for found in best]
         if not chosen:
             return [NOT_COVERED]

@@ -153,7 +153,8 @@ def _written(names: Sequence[str], lowered: str) -> list[str]:
 def people(text: str) -> list[str]:
     """Names of two or three capitalised words in `text`, titles ("Mayor", "President") left
     out, in order; not those of bodies ("Democratic Party", "Supreme Court"), countries
-    ("United States", "Saudi Arabia") or places ("in El Paso", "the city of El Paso")."""
+    ("United States", "Saudi Arabia") or places ("in El Paso", "the city of El Paso", "New
+    Hampshire")."""
     found = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
@@ -161,6 +162,7 @@ def people(text: str) -> list[str]:
             words.pop(0)
         if (
             len(words) >= 2
+            and words[0] not in _PLACE_OPENERS
             and not _BODIES & set(words)
             and not NATIONS.keys() & {word.lower() for word in words}
             and not _PLACED.search(text[: match.start()])
@@ -202,6 +204,13 @@ _LINKS = frozenset(
 # What a place's name follows: "shoppers in El Paso", "the border city of El Paso" (not
 # "from": "Senator from Vermont Bernie Sanders").
 _PLACED = re.compile(r"\b(?:in|at|near|(?:city|town|village|state|province) of)\s+$")
+# Words opening a place's name, not a person's: "Randolph, New Hampshire" is nobody's "he".
+_PLACE_OPENERS = frozenset(
+    re.findall(
+        r"\w+",
+        "New San Santa Los Las Saint St Port Fort Mount Lake North South East West Upper Lower",
+    )
+)
 # Words naming a body, not a person: "the Democratic Party" is nobody's "she".
 _BODIES = frozenset(
     re.findall(
