@@ -74,6 +74,20 @@ def test_an_amount_of_money_answers_how_much_a_deal_cost() -> None:
     assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0
 
 
+def test_an_amount_of_money_answers_which_was_the_bigger_deal() -> None:
+    question = "which was the bigger deal, kmart buying sears or daimler selling chrysler?"
+
+    assert answer_strength(question, "Kmart will buy Sears for US$11.5 billion.") == 1.0
+    assert answer_strength(question, "Shares of both companies soared on Wednesday.") == 0.0
+
+
+def test_a_race_time_answers_what_their_times_were() -> None:
+    question = "kipchoge and kosgei - what were their times?"
+
+    assert answer_strength(question, "Kosgei won in 2:14:04, a world record.") == 1.0
+    assert answer_strength(question, "Kipchoge ran in Vienna on Saturday.") == 0.0
+
+
 def test_a_death_toll_answers_which_was_deadlier() -> None:
     question = "Which fire was deadlier, the hotel blaze in Karol Bagh or the slum fire?"
 

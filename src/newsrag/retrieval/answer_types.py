@@ -91,7 +91,9 @@ KINDS = (
             r"\bhow much\b.*\b(pay|paid|paying|cost|costs|price|worth|spend|spent|debt|profit|"
             r"money|revenue|fine|fined|raise|raised|fund|funding|sell|sold|buy|bought|earn|earned|owe|"
             r"loss|lose|lost|value|deal|acquire|offer|offered|bid)\w*\b|"
-            r"\bwhat (price|amount|sum|cost|fine|debt|profit|revenue|value|valuation|fee)\b",
+            r"\bwhat (price|amount|sum|cost|fine|debt|profit|revenue|value|valuation|fee)\b|"
+            r"\b(bigger|biggest|larger|largest|costlier|pricier|more expensive) (deal|contract|"
+            r"takeover|acquisition|purchase|merger|sale|bailout|settlement)\b",
             _I,
         ),
         re.compile(
@@ -111,7 +113,7 @@ KINDS = (
     ),
     AnswerKind(
         "clock",
-        re.compile(r"\bwhat (\w+ )?times?\b|\bwhat was (his|her|their|the) time\b", _I),
+        re.compile(r"\bwhat (\w+ ){0,2}times?\b", _I),
         re.compile(
             r"\b\d+[.:]\d+\s?(seconds|secs?|s)\b|\b\d{1,2}:\d\d(:\d\d)?\b|"
             r"\b\d{1,2}\s?(a\.m\.|p\.m\.|am|pm)\b|\bUTC\b|\bin \d+ (hours?|minutes?)\b",
