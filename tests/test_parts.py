@@ -272,3 +272,25 @@ def test_how_old_one_was_when_another_story_happened_asks_two_things() -> None:
     ]
     assert question_parts("how old was pinochet when they put him under house arrest") == []
     assert question_parts("How old was Walter Munk when Walter Munk died?") == []
+
+
+def test_a_second_question_after_the_first_ones_question_mark_is_a_part() -> None:
+    parts = question_parts("did boeing fight it? how long did the air force get to respond?")
+
+    assert [part.subject for part in parts] == [
+        "did boeing fight it",
+        "how long did the air force get to respond",
+    ]
+
+
+def test_a_follow_up_s_part_may_name_its_story_only_by_the_carried_words() -> None:
+    parts = question_parts("did they find the voice recorder? where was it? lion air jet java sea")
+
+    assert [part.query for part in parts] == [
+        "did they find the voice recorder lion air jet java sea",
+        "where was it lion air jet java sea",
+    ]
+
+
+def test_words_after_a_question_mark_that_ask_nothing_of_their_own_are_no_part() -> None:
+    assert question_parts("and by the time it was lifted? how many people died samoa") == []

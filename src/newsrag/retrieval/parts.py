@@ -82,6 +82,12 @@ _AGE_WHEN = re.compile(
 _BACK = re.compile(
     r"(?:its|it|their|they|he|she|him|his|her|the same|that|this|(?:the \w+ )?one)\b", re.IGNORECASE
 )
+# A second question after the first one's question mark: "did they find the recorder? where
+# was it?" (asked as such, with its own question mark, not a follow-up's carried words).
+_NEXT_QUESTION = re.compile(
+    r"\?\s+(?=(?:what|how|who|whom|which|when|where|why|did|does|do|was|were|is|are)\b)",
+    re.IGNORECASE,
+)
 MIN_PART_WORDS = 2
 # How many of a part's first chunks may hold its most similar article (`closest_first`).
 CLOSEST = 10
@@ -107,7 +113,7 @@ def question_parts(question: str) -> list[Part]:
     searched with after its own ("how long did that guy last, and who ended up as governor?
     sworn puerto rico") go with each part."""
     question, carried = _carried_words(" ".join(question.split()))
-    parts = _two_parts(question)
+    parts = _two_parts(question, carried)
     return [replace(part, query=f"{part.query} {carried}") for part in parts] if carried else parts
 
 
@@ -121,7 +127,7 @@ def _carried_words(question: str) -> tuple[str, str]:
     return f"{own}?", tail.strip()
 
 
-def _two_parts(question: str) -> list[Part]:
+def _two_parts(question: str, carried: str = "") -> list[Part]:
     forms: tuple[tuple[re.Pattern[str], Kind], ...] = (
         (_CHOICE, "choice"),
         (_SIDES_FIRST, "choice"),
@@ -147,10 +153,12 @@ def _two_parts(question: str) -> list[Part]:
                 [Part(f"{head} {first}", first, kind), Part(f"{head} {second}", second, kind)]
             )
     pieces = CLAUSE_END.split(question, maxsplit=1)
+    if len(pieces) == 1 and question.rstrip().endswith("?"):
+        pieces = _NEXT_QUESTION.split(question, maxsplit=1)
     if len(pieces) == 2:
         first, second = (piece.strip(" ,?") for piece in pieces)
         second = _carried(second, first)
-        return _parts([Part(first, first), Part(second, second)])
+        return _parts([Part(first, first), Part(second, second)], carried)
     return []
 
 
@@ -165,9 +173,10 @@ def _carried(part: str, other: str) -> str:
     return f"{part} {' '.join(names)}".strip()
 
 
-def _parts(parts: list[Part]) -> list[Part]:
-    """The parts when each names something and they differ, else none."""
-    words = [keywords(part.query) for part in parts]
+def _parts(parts: list[Part], carried: str = "") -> list[Part]:
+    """The parts when each names something (with a follow-up's `carried` words) and they
+    differ, else none."""
+    words = [keywords(f"{part.query} {carried}") for part in parts]
     if any(len(found) < MIN_PART_WORDS for found in words) or words[0] == words[1]:
         return []
     return parts
