@@ -7,13 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from newsrag.generation.extractive import (
-    ExtractiveGenerator,
-    focus_words,
-    named_shares,
-    stems,
-    turning_words,
-)
+from newsrag.generation.extractive import ExtractiveGenerator, named_shares
+from newsrag.generation.pivots import focus_words, stems, turning_words
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength

@@ -6,7 +6,6 @@ MiniLM similarity to it; the best few, within a word budget, each carry their so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from newsrag.config import Settings
 from newsrag.embeddings import Embedder
 from newsrag.generation.base import NOT_COVERED, Generator, generators
 from newsrag.generation.comparison import Answered, comparison
+from newsrag.generation.pivots import PIVOT_SOURCES, focus_words, stems, turning_words
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
 from newsrag.retrieval.answer_types import answer_strength
@@ -38,9 +38,8 @@ MESSAGE_WEIGHT = 0.7
 # A sentence's score gains this much times the share of the question's names its article holds.
 NAMED_WEIGHT = 0.2
 # A sentence of the best sources naming the kind of thing a "which" question asks for gains this
-# (`focus_words`), when at most FOCUS_SENTENCES of their sentences name it.
+# (`focus_words`).
 FOCUS_BONUS = 0.15
-FOCUS_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -301,85 +300,6 @@ def _read(evidence: Sequence[Evidence]) -> Iterator[_Reading]:
                     seen.add(key)
                     yield _Reading(n, item.chunk, sentence, before, index == 0)
                 before = sentence
-
-
-_YES_NO = re.compile(
-    r"^\s*(?:(?:and|so|but)\s+)?(?:was|were|did|does|do|is|are|has|have|had|will|would|could|can)\b",
-    re.IGNORECASE,
-)
-PIVOT_SENTENCES = 2
-# The sources whose sentences holding such a word count as answers: the best articles, read
-# whole; a third story's sentence sharing a rare word ("longtime") is no answer.
-PIVOT_SOURCES = 2
-# Words a yes/no comparison turns on that say nothing of either side: "born in the same year?"
-_COMPARING = frozenset(
-    [
-        "same",
-        "different",
-        "more",
-        "less",
-        "fewer",
-        "older",
-        "younger",
-        "earlier",
-        "later",
-        "first",
-        "last",
-        "longer",
-        "shorter",
-    ]
-)
-
-
-def turning_words(question: str, sentences: Sequence[str]) -> set[str]:
-    """For a yes/no question ("Was the ruling unanimous?"), the words it turns on: those of its
-    words that the fewest sentences hold, at most PIVOT_SENTENCES of them ("unanimous", not
-    "court"); none for another question."""
-    if not _YES_NO.match(question):
-        return set()
-    held = [stems(sentence) for sentence in sentences]
-    asked = stems(question) - _COMPARING
-    counts = {word: sum(word in words for words in held) for word in asked}
-    fewest = min((n for n in counts.values() if n), default=0)
-    if not fewest or fewest > PIVOT_SENTENCES:
-        return set()
-    return {word for word, n in counts.items() if n == fewest}
-
-
-_FOCUS = re.compile(
-    r"\bwhich\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+"
-    r"(?:was|were|is|are|did|does|do|has|have|had|will|would|could|can)\b",
-    re.IGNORECASE,
-)
-
-
-def focus_words(question: str, sentences: Sequence[str]) -> set[str]:
-    """The words naming the kind of thing a "which" question asks for ("which militant group
-    was ...": "militant", "group"), those of them that at most FOCUS_SENTENCES of the
-    `sentences` hold: "the Abu Sayyaf Group are the suspected perpetrators" names one, where a
-    sentence restating the question does not. ("What software did ..." is left out: "what"
-    asks for a thing more often than a kind.)"""
-    asked = _FOCUS.search(question)
-    if asked is None:
-        return set()
-    held = [stems(sentence) for sentence in sentences]
-    return {
-        word
-        for word in stems(asked.group(1))
-        if 0 < sum(word in words for words in held) <= FOCUS_SENTENCES
-    }
-
-
-def stems(text: str) -> set[str]:
-    """The text's content words, their endings cut ("confirmed" and "confirm": "confirm")."""
-    return {_stem(word) for word in keywords(text)}
-
-
-def _stem(word: str) -> str:
-    for ending in ("ing", "ed", "es", "ly", "e"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
-    return word
 
 
 def stated(sentence: str) -> bool:
