@@ -11,17 +11,20 @@ from typing import cast
 from newsrag.chat import ChatService
 from newsrag.generation.extractive import ExtractiveGenerator
 from newsrag.models import RetrievedChunk
-from newsrag.retrieval import SearchRequest
+from newsrag.retrieval import Retriever, SearchRequest
 from newsrag.sessions import SessionStore
 from tests.conftest import FakeEmbedder
 from tests.test_followup import Stored, chunk
 
 
+def answering(retriever: Retriever) -> ChatService:
+    """The chat service answering from `retriever` with the extractive reader."""
+    return ChatService(retriever, ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None))
+
+
 def test_a_year_with_no_news_is_searched_store_wide_but_a_month_is_not() -> None:
     told = replace(chunk(9, 0.6), text="Bryant was drafted by the Charlotte Hornets in 1996.")
-    chat = ChatService(
-        Stored([told], [told], []), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Stored([told], [told], []))
 
     assert chat.retrieve("Which team drafted Kobe Bryant in 1996?").sources
     assert not chat.retrieve("Which team drafted Kobe Bryant in March 1996?").sources
@@ -43,9 +46,7 @@ def test_a_year_whose_news_matches_poorly_is_searched_store_wide_when_a_report_r
     recalled = replace(
         chunk(2, 0.6), text="In the 2018 referendum, 67% of Taiwanese voted against it."
     )
-    chat = ChatService(
-        Dated([poor], [recalled]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Dated([poor], [recalled]))
 
     found = chat.retrieve("what share of taiwanese voted against it in the 2018 referendum?")
 
@@ -55,9 +56,7 @@ def test_a_year_whose_news_matches_poorly_is_searched_store_wide_when_a_report_r
 def test_a_better_match_of_another_year_does_not_replace_the_news_of_the_year_asked() -> None:
     poor = replace(chunk(1, 0.12), text="A bus crashed in Cuba.")
     other = replace(chunk(2, 0.6), text="Greta Thunberg was named 2019 Person of the Year.")
-    chat = ChatService(
-        Dated([poor], [other]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Dated([poor], [other]))
 
     found = chat.retrieve("who was time's person of the year for 2017?")
 
@@ -70,9 +69,7 @@ def test_a_later_report_recalling_the_month_asked_replaces_a_poor_match_of_that_
         chunk(2, 0.6),
         text="The Air France jet crashed into the Atlantic in June, killing all 228 on board.",
     )
-    chat = ChatService(
-        Dated([poor], [recalled]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Dated([poor], [recalled]))
 
     found = chat.retrieve("how many died when the air france jet went down in june 2020?")
     other = chat.retrieve("how many died when the air france jet went down in may 2020?")
@@ -91,9 +88,7 @@ def test_a_later_report_recalling_a_year_s_event_far_better_replaces_its_weak_ne
         replace(chunk(2, 0.6), text="The Lion Air jet's voice recorder was found in the Java Sea."),
         date(2019, 1, 16),
     )
-    chat = ChatService(
-        Dated([weak], [recorder]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Dated([weak], [recorder]))
 
     found = chat.retrieve("what kind of plane was the lion air jet that crashed in 2018?")
 
@@ -106,9 +101,7 @@ def test_the_last_time_before_a_year_is_recalled_by_that_year_s_report() -> None
         replace(chunk(2, 0.65), text="ABS-CBN was last shut down in 1972, under martial law."),
         date(2020, 5, 6),
     )
-    chat = ChatService(
-        Dated([weak], [shut]), ExtractiveGenerator(FakeEmbedder()), cast(SessionStore, None)
-    )
+    chat = answering(Dated([weak], [shut]))
 
     found = chat.retrieve("when was the last time before 2020 that abs-cbn was shut down?")
 

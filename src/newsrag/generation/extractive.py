@@ -193,10 +193,9 @@ class ExtractiveGenerator(Generator):
         for read in readings:
             sentence, before = read.sentence, read.before
             words = _with_nations(keywords(sentence))
-            turns = float(
-                (bool(pivot) and read.n <= PIVOT_SOURCES and bool(pivot & stems(sentence)))
-                or bool(event and event(sentence))
-            )
+            pivotal = read.n <= PIVOT_SOURCES and bool(pivot or focus)
+            held: frozenset[str] = stems(sentence) if pivotal else frozenset()
+            turns = float(bool(pivot & held) or bool(event and event(sentence)))
             if ANAPHORIC.match(sentence):
                 if not before:
                     continue
@@ -215,7 +214,7 @@ class ExtractiveGenerator(Generator):
                     before=before,
                     day=read.chunk.published_at.date() if read.chunk.published_at else None,
                     named=named[read.n],
-                    focus=bool(focus and read.n <= PIVOT_SOURCES and focus & stems(sentence)),
+                    focus=bool(focus & held),
                 )
             )
         found.sort(key=lambda c: -(c.lexical + c.bonus + FOCUS_BONUS * c.focus))

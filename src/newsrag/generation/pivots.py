@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from newsrag.text import keywords
 
@@ -79,9 +80,11 @@ def focus_words(question: str, sentences: Sequence[str]) -> set[str]:
     }
 
 
-def stems(text: str) -> set[str]:
+# The same sentences are read question after question: their stems are remembered.
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
     """The text's content words, their endings cut ("confirmed" and "confirm": "confirm")."""
-    return {_stem(word) for word in keywords(text)}
+    return frozenset(_stem(word) for word in keywords(text))
 
 
 def _stem(word: str) -> str:

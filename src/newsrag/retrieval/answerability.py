@@ -79,7 +79,7 @@ class Signals:
         # its article must print: a story of late November may be published in December. Its
         # year is held by an article of that year, or of the next one's first REPORTING_DAYS:
         # "the crash in 2018" reported on 16 January 2019.
-        dated = held | Vocabulary.of(" ".join(map(str, _news_years(first))))
+        dated = held | Vocabulary.of(" ".join(map(str, _news_years(first, REPORTING_DAYS))))
         named = proper(lacked) if proper and lacked else set()
         categories = [found.lower() for found in _CATEGORY.findall(question)]
         names = [
@@ -140,19 +140,15 @@ def _other_year(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
     if not years or not chunks:
         return False
     named = {int(year) for year in YEAR.findall(chunks[0].title)}
-    return not years & (_reported_years(chunks) | named)
+    return not years & (_news_years(chunks) | named)
 
 
-def _news_years(chunks: Sequence[RetrievedChunk]) -> set[int]:
+def _news_years(chunks: Sequence[RetrievedChunk], lag_days: int | None = None) -> set[int]:
     """The years an article's news is of: the year it was published in, and the one before
-    when it was published in the first REPORTING_DAYS of the year."""
+    (with `lag_days`, only when it was published in the year's first `lag_days`)."""
     published = chunks[0].published_at if chunks else None
     if published is None:
         return set()
-    return {published.year, (published - timedelta(days=REPORTING_DAYS)).year}
-
-
-def _reported_years(chunks: Sequence[RetrievedChunk]) -> set[int]:
-    """The years an article's news is of: the year it was published in, and the one before."""
-    published = chunks[0].published_at if chunks else None
-    return {published.year, published.year - 1} if published else set()
+    if lag_days is None:
+        return {published.year, published.year - 1}
+    return {published.year, (published - timedelta(days=lag_days)).year}
