@@ -11,7 +11,6 @@ from newsrag.generation.extractive import ExtractiveGenerator, named_shares
 from newsrag.generation.pivots import focus_words, stems, turning_words
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
-from newsrag.retrieval.answer_types import answer_strength
 from newsrag.retrieval.coverage import name_runs
 from newsrag.retrieval.outcomes import unreported_outcome
 from tests.conftest import FakeEmbedder
@@ -48,93 +47,6 @@ def evidence(
     return Evidence(n, chunk)
 
 
-def test_a_duration_answers_how_long() -> None:
-    question = "How long did Franky Zapata take to fly across the English Channel?"
-
-    assert answer_strength(question, "The journey took 22 minutes with one refuelling.") == 1.0
-    assert answer_strength(question, "Zapata crossed the English Channel on Sunday.") == 0.0
-
-
-def test_an_age_answers_how_old_and_a_bare_number_only_partly() -> None:
-    question = "How old was Greta Thunberg when Time picked her?"
-
-    assert answer_strength(question, "The sixteen-year-old Swede is the youngest.") == 1.0
-    assert answer_strength(question, "Four million people took part in the protests.") == 0.4
-
-
-def test_an_amount_of_money_answers_how_much_a_deal_cost() -> None:
-    question = "How much was Kmart paying to acquire Sears?"
-
-    assert answer_strength(question, "The deal is to cost $11.5bn.") == 1.0
-    assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0
-
-
-def test_an_amount_of_money_answers_which_was_the_bigger_deal() -> None:
-    question = "which was the bigger deal, kmart buying sears or daimler selling chrysler?"
-
-    assert answer_strength(question, "Kmart will buy Sears for US$11.5 billion.") == 1.0
-    assert answer_strength(question, "Shares of both companies soared on Wednesday.") == 0.0
-
-
-def test_a_race_time_answers_what_their_times_were() -> None:
-    question = "kipchoge and kosgei - what were their times?"
-
-    assert answer_strength(question, "Kosgei won in 2:14:04, a world record.") == 1.0
-    assert answer_strength(question, "Kipchoge ran in Vienna on Saturday.") == 0.0
-
-
-def test_a_death_toll_answers_which_was_deadlier() -> None:
-    question = "Which fire was deadlier, the hotel blaze in Karol Bagh or the slum fire?"
-
-    assert answer_strength(question, "Hotel fire kills at least seventeen in Karol Bagh") == 1.0
-    assert answer_strength(question, "The death toll rose to 39 on Friday.") == 1.0
-    assert answer_strength(question, "The hotel caught fire at 4am on 12 February.") == 0.4
-
-
-def test_an_age_answers_who_was_older() -> None:
-    question = "Mugabe vs Chirac: who was older when he died?"
-
-    assert answer_strength(question, "Mugabe died aged 95 in Singapore.") == 1.0
-
-
-def test_a_statement_of_the_result_asked_answers_it_before_a_mere_name() -> None:
-    question = "Who took over from Dan Akerson as GM's chief executive?"
-
-    assert answer_strength(question, "She replaces Daniel Akerson as chief executive.") == 1.0
-    assert answer_strength(question, "Barra holds a degree from Kettering University.") < 1.0
-
-
-def test_a_prison_term_answers_what_prison_terms_were_given() -> None:
-    question = "What prison terms did the two officers convicted of rape receive?"
-
-    assert answer_strength(question, "Both received seven-year prison terms.") == 1.0
-    assert answer_strength(question, "Two officers were found guilty on Thursday.") == 0.0
-
-
-def test_a_result_a_relative_clause_names_is_not_what_is_asked() -> None:
-    question = "What was the name of the exoplanet that won them the 2019 Nobel?"
-
-    assert answer_strength(question, "Queloz and Mayor won their prize in 2019.") == 0.0
-
-
-def test_a_wind_speed_answers_which_storm_was_stronger() -> None:
-    question = "Which storm had stronger winds, Dorian or Humberto?"
-
-    assert answer_strength(question, "Dorian's sustained winds were near 180 mph.") == 1.0
-
-
-def test_a_birth_date_answers_who_was_born_first() -> None:
-    question = "Who was born first: Ginger Baker or Robert Hunter?"
-
-    assert answer_strength(question, "Hunter was born on June 23, 1941.") == 1.0
-
-
-def test_a_cause_answers_what_killed() -> None:
-    question = "What killed the five girls in the escape room fire?"
-
-    assert answer_strength(question, "The deaths were caused by carbon monoxide poisoning.") == 1.0
-
-
 def test_the_extractive_answer_holds_the_duration_deeper_in_the_article() -> None:
     generator = ExtractiveGenerator(FakeEmbedder())
     question = "How long did Franky Zapata take to cross the English Channel on his Flyboard Air?"
@@ -157,24 +69,6 @@ def test_a_sentence_stating_the_result_asked_is_kept_though_it_shares_few_words(
     answer = generator.generate(question, [evidence("Mary Barra appointed GM chief", text)])
 
     assert "She replaces Daniel Akerson" in answer
-
-
-def test_a_sum_in_a_currency_answers_how_much_prize_money() -> None:
-    question = "How much prize money came with Wangari Maathai's Nobel?"
-
-    assert answer_strength(question, "The prize is worth 10 million Swedish Kronor.") == 1.0
-
-
-def test_a_name_answers_which_charity() -> None:
-    question = "During which charity fundraiser was Adamowicz stabbed?"
-
-    assert answer_strength(question, "He was at the Great Orchestra of Christmas Charity.") == 1.0
-
-
-def test_a_cause_answers_how_they_died() -> None:
-    question = "How did the five girls die in the escape room fire?"
-
-    assert answer_strength(question, "They died of carbon monoxide poisoning.") == 1.0
 
 
 def test_coverage_before_a_vote_does_not_report_who_won_it() -> None:
@@ -403,51 +297,6 @@ def test_each_name_a_question_writes_counts_as_one_however_many_words_it_has() -
     assert runs == [["chirac"], ["pranab", "mukherjee"]]
 
 
-def test_a_clause_setting_the_scene_is_no_part_of_what_a_question_asks() -> None:
-    question = "When Kmart agreed to buy Sears in 2004, who was named chief executive?"
-
-    assert answer_strength(question, "Alan Lacy will be the new chief executive.") == 1.0
-    assert answer_strength(question, "The deal was agreed in 2004.") == 0.0
-
-
-def test_a_name_given_as_called_answers_what_something_was_called() -> None:
-    question = "what was the dummy on the first crew dragon trip called?"
-
-    assert answer_strength(question, 'It carried a mannequin, nicknamed "Ripley".') == 1.0
-    assert answer_strength(question, "NASA selected Doug Hurley for the mission.") == 0.0
-
-
-def test_which_group_asks_for_a_name_with_words_between() -> None:
-    question = "which militant group was suspected of the bombing?"
-
-    assert answer_strength(question, "Police suspect the Abu Sayyaf Group.") == 1.0
-
-
-def test_what_killed_someone_is_answered_by_a_cause_not_a_purpose() -> None:
-    question = "What illness killed the CIA master of disguise?"
-
-    assert (
-        answer_strength(question, "His publicist said Mendez died of Parkinson's disease.") == 1.0
-    )
-    assert answer_strength(question, "His work helped to protect our nation.") == 0.0
-    assert answer_strength("Why did he resign?", "He resigned to protect his family.") == 1.0
-
-
-def test_a_nationality_is_answered_by_a_people_s_name() -> None:
-    question = "What nationality is the man held over the knife rampage in Reading?"
-
-    assert (
-        answer_strength(question, "Reports named him as Libyan national Khairi Saadallah.") == 1.0
-    )
-    assert answer_strength(question, "Police detained the man in Reading.") == 0.0
-
-
-def test_a_toll_may_sit_several_words_from_its_number() -> None:
-    question = "How many people died when the plane was brought down?"
-
-    assert answer_strength(question, "The 176 people on board were all killed.") == 1.0
-
-
 def test_a_month_the_question_names_is_no_name_its_article_must_hold() -> None:
     generator = ExtractiveGenerator(FakeEmbedder(), max_sentences=1)
     other = evidence("Stabbing", "In June, 12 people were hurt in the stabbing at the park.")
@@ -473,20 +322,6 @@ def test_whether_a_later_event_happened_is_answered_by_the_sentence_stating_it_d
     question = "did they ever sort it out for good? apple corps computer court case"
 
     assert "settled" in generator.generate(question, [trial, settled])
-
-
-def test_how_many_were_hurt_is_answered_by_an_injury() -> None:
-    question = "how many people were hurt?"
-
-    assert answer_strength(question, "The fire also left a man with severe burns.") == 1.0
-    assert answer_strength(question, "The fire killed five girls.") < 1.0
-
-
-def test_what_happened_to_someone_is_answered_by_what_was_done_to_him() -> None:
-    question = "what happened to the truck driver after that?"
-
-    assert answer_strength(question, "Zhukovskyy was arrested and charged.") == 1.0
-    assert answer_strength(question, "The truck crossed the yellow line.") == 0.0
 
 
 def test_a_people_s_name_in_lower_case_is_a_name_the_article_must_hold() -> None:

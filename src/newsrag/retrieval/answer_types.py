@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import Outcome, asked_outcome, states_outcome
+from newsrag.text import STOPWORDS
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -20,6 +21,7 @@ _NUMBER_WORDS = (
     "eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half"
 )
 _AMOUNT = rf"(?:\d[\d,.]*|(?:an?|{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"
+_COUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"  # not "a few"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _I = re.IGNORECASE
 # How a sentence states a cause: "died of", "caused by", "due to".
@@ -66,7 +68,8 @@ KINDS = (
         "toll",
         re.compile(
             r"\b(deadlier|deadliest|death tolls?|killed more|more (people )?(died|dead|deaths)|"
-            r"how many (people |lives )?(had |have )?(died|were killed|dead|killed|deaths|lost))\b|"
+            r"how many (people |lives )?(had |have )?lost|"
+            r"how many (\w+ ){0,3}?(died|dead|killed|deaths|fatalities))\b|"
             r"\b(died|dead|killed|deaths)\b[^?]*\bhow many\s*\?",  # "... died too, how many?"
             _I,
         ),
@@ -214,6 +217,12 @@ NAME_ASKED = re.compile(
     r"hospital|court|agency|newspaper|network|brand|movement)\b",
     _I,
 )
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z-]+)(?:\s+([a-z-]+))?", _I)
+_TIME_UNITS = frozenset(
+    ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "times")
+)
+# A counted thing is named by its first letters: "people" by "people", "couples" by "couple".
+STEM = 5
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 # A clause setting the scene before the question proper: "When Kmart agreed to buy Sears, who
 # was named chief executive?" asks who, not when.
@@ -222,6 +231,20 @@ _SCENE = re.compile(
     r"(?=(?:who|whom|whose|what|which|how|where|why|when)\b)",
     _I,
 )
+
+
+def _counted(question: str) -> AnswerKind | None:
+    """For "how many X ...?", a number of X: "Around 50,000 people watched" answers "how many
+    people showed up?" (the first two words after "how many" may name X: "same-sex couples")."""
+    asked = _HOW_MANY.search(question)
+    if asked is None:
+        return None
+    words = [word for word in asked.group(1, 2) if word and word.lower() not in STOPWORDS]
+    if not words or words[0].lower() in _TIME_UNITS:  # "how many years apart": a span of time
+        return None
+    nouns = "|".join(re.escape(word[:STEM]) for word in words)
+    found = re.compile(rf"\b{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})", _I)
+    return AnswerKind("count", re.compile(re.escape(asked.group(0)), _I), found)
 
 
 def asks_kind(question: str) -> bool:
@@ -260,8 +283,10 @@ def _asked(question: str) -> tuple[tuple[AnswerKind, ...], bool, bool, Outcome |
     which result (each sentence of the evidence is weighed against the same question); a
     clause setting the scene first is no part of what it asks."""
     question = _SCENE.sub("", question)
+    kinds = tuple(kind for kind in KINDS if kind.asked.search(question))
+    counted = None if kinds else _counted(question)  # "how many died" asks for a toll
     return (
-        tuple(kind for kind in KINDS if kind.asked.search(question)),
+        (*kinds, *([counted] if counted else [])),
         bool(NAME_ASKED.search(question)),
         bool(QUANTITY.asked.search(question)),
         asked_outcome(question),
