@@ -230,3 +230,17 @@ def test_a_party_s_nickname_is_held_by_its_name() -> None:
 
 def test_a_sum_in_billions_is_held_by_its_number() -> None:
     assert Vocabulary.of("Cerberus is paying $7.4 billion for Chrysler.").holds("4bn")
+
+
+def test_an_article_on_something_else_does_not_answer_a_question_naming_unseen_names() -> None:
+    quake = "Earthquake in Turkey: rescuers stop the search for survivors"
+    text = "At least 116 people died in the earthquake, and rescuers stopped the search today."
+    question = "how many died when the morandi bridge collapsed in genoa?"
+
+    unrelated = Signals.of(question, *found(quake, text, score=0.39))
+    similar = Signals.of(question, *found(quake, text, score=0.6))
+
+    assert unrelated.names == 1.0  # nothing the store writes as a name
+    assert unrelated.unrelated == 1.0
+    assert not unrelated.answerable
+    assert similar.unrelated == 0.0

@@ -241,18 +241,21 @@ class ChatService:
                 evidence = whole_articles(evidence, read, whole)
         best = max((source.score for source in sources), default=0.0)
         only_time = window is not None and not topic_words(query)
-        signals = Signals.of(query, sources, evidence, self.retriever.proper_names)
-        answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
         # A message referring back to the story the previous answer told, which leads the
         # sources, needs no similarity of its own: "did that guy get to keep the job?" shares few
         # words with the story, nor does one naming only what the story names ("What did Queloz
-        # and Mayor discover?"). One naming nothing ("a recipe for cookies?") is no such message.
+        # and Mayor discover?"), and the story is not one about something else. One naming
+        # nothing ("a recipe for cookies?") is no such message.
         leading = [item.chunk for item in evidence if sources and item.n == sources[0].n]
         told = (
             (refers_back(question) or names_told(question, leading))
             and bool(sources)
             and sources[0].url in {source.url for source in before}
         )
+        signals = Signals.of(query, sources, evidence, self.retriever.proper_names)
+        if told:
+            signals = replace(signals, unrelated=0.0)
+        answerable = signals.answerable or parts_answerable(parts, each, sources, evidence)
         covered = bool(sources) and (
             only_time
             or _on_topic(query, evidence)

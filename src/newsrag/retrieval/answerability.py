@@ -5,7 +5,7 @@ weights below from the sets it names), instead of a chain of yes/no rules.
 Each signal is a number in [0, 1]: how similar the best article is, how many of the question's
 names and numbers the articles hold, how much of the question the best sentence holds, whether the
 year asked about is another than the articles', whether a result asked about ("Who won ...?") is
-reported.
+reported, whether the best article is about something else altogether.
 """
 
 from __future__ import annotations
@@ -32,10 +32,17 @@ from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import YEAR, split_sentences
 
-# Fitted by scripts/fit_answerability.py (see its output in the issue notes), one per signal.
-WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562)
+# Fitted by scripts/fit_answerability.py (see its output in the issue notes), one per signal;
+# the last one (`unrelated`) in a refit on train.jsonl and dev.jsonl whose other weights moved
+# little and were kept (the refit's own raised false refusals on train_paraphrase.jsonl).
+WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562, -1.32)
 BIAS = -5.804
 THRESHOLD = 0.5
+# A best article below this similarity that holds at most this share of the question's topic
+# words is about something else ("how many died when the morandi bridge collapsed in genoa?"
+# finds an earthquake in Turkey): names the store has never seen are lower-case words to it.
+UNRELATED_SIMILARITY = 0.45
+UNRELATED_WORDS = 1 / 3
 # The category of a contest, which its report (the best article) must name as the question's
 # names: the men's 400 m hurdles, reported without the word, do not answer who won the women's.
 # "Gay men" or "GM's first female CEO" name no contest.
@@ -58,6 +65,8 @@ class Signals:
     # 1 when a result asked about is reported nowhere, or the best article's prize (title, race)
     # is of another kind than the one asked about, or lacks the category asked ("women's")
     unreported: float
+    # 1 when the best article is about something else: little similarity and few of the words
+    unrelated: float = 0.0
 
     @classmethod
     def of(
@@ -89,10 +98,12 @@ class Signals:
         ]
         shares = list(_sentence_shares(question, wanted, evidence))
         texts = [item.chunk.text for item in evidence]
+        similarity = max(0.0, best.score) if best else 0.0
+        words = _share(wanted, article)
         return cls(
-            similarity=max(0.0, best.score) if best else 0.0,
+            similarity=similarity,
             names=_share(names, dated),
-            words=_share(wanted, article),
+            words=words,
             sentence=max((share for share, _ in shares), default=0.0),
             typed=max((typed for _, typed in shares), default=0.0),
             other_year=float(_other_year(question, first)),
@@ -101,6 +112,7 @@ class Signals:
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
                 or not all(article.holds(category) for category in categories)
             ),
+            unrelated=float(similarity < UNRELATED_SIMILARITY and words <= UNRELATED_WORDS),
         )
 
     def probability(self) -> float:
