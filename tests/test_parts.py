@@ -13,6 +13,7 @@ from newsrag.retrieval.parts import (
     closest_first,
     parts_answerable,
     question_parts,
+    search_named_parts,
     search_parts,
     with_parts,
 )
@@ -294,3 +295,42 @@ def test_a_follow_up_s_part_may_name_its_story_only_by_the_carried_words() -> No
 
 def test_words_after_a_question_mark_that_ask_nothing_of_their_own_are_no_part() -> None:
     assert question_parts("and by the time it was lifted? how many people died samoa") == []
+
+
+class ByWords(Retriever):
+    """Finds the chunks whose title shares a word with the query, those sharing most first;
+    keeps the queries asked."""
+
+    def __init__(self, chunks: list[RetrievedChunk]) -> None:
+        self.chunks = chunks
+        self.queries: list[str] = []
+
+    def search(self, request: SearchRequest) -> list[RetrievedChunk]:
+        self.queries.append(request.query)
+        asked = set(request.query.lower().split())
+        shared = {c.chunk_id: len(asked & set(c.title.lower().split())) for c in self.chunks}
+        return sorted(
+            (c for c in self.chunks if shared[c.chunk_id]), key=lambda c: -shared[c.chunk_id]
+        )
+
+
+MAGNITOGORSK = chunk(1, "The collapse killed 39.", "magnitogorsk apartment collapse")
+KAROL_BAGH = chunk(2, "The fire killed 17 people.", "karol bagh hotel fire")
+
+
+def test_a_thing_the_first_article_does_not_name_is_searched_on_its_own() -> None:
+    retriever = ByWords([MAGNITOGORSK, KAROL_BAGH])
+    question = "Was the Magnitogorsk collapse deadlier than the Karol Bagh fire?"
+
+    each = search_named_parts(retriever, SearchRequest(question, 40), [MAGNITOGORSK])
+
+    assert [chunks[0].article_id for chunks in each] == [2]
+    assert retriever.queries == ["Was the collapse deadlier than the Karol Bagh fire?"]
+
+
+def test_a_question_about_one_thing_searches_no_parts() -> None:
+    retriever = ByWords([MAGNITOGORSK, KAROL_BAGH])
+    question = "How many died in the Magnitogorsk collapse in Karol Bagh?"
+
+    assert search_named_parts(retriever, SearchRequest(question, 40), [MAGNITOGORSK]) == []
+    assert retriever.queries == []

@@ -32,7 +32,13 @@ from newsrag.retrieval.followup import (
     outcome_chunks,
     unsaid,
 )
-from newsrag.retrieval.parts import parts_answerable, question_parts, search_parts, with_parts
+from newsrag.retrieval.parts import (
+    parts_answerable,
+    question_parts,
+    search_named_parts,
+    search_parts,
+    with_parts,
+)
 from newsrag.retrieval.query import refers_back, resolve_people
 from newsrag.retrieval.recall import recalled_time
 from newsrag.retrieval.search import topic_words
@@ -224,7 +230,9 @@ class ChatService:
             if recalled is not None:
                 window, request, chunks = None, unbounded, recalled
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
-            if parts:
+            if not parts and not recent:
+                each = search_named_parts(self.retriever, request, chunks)
+            if each:
                 chunks = with_parts(chunks, each)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
             chunks = outcome_chunks(self.retriever, request, chunks)
@@ -236,7 +244,7 @@ class ChatService:
                 kept={found[0].article_id for found in [*each, _cited(chunks, before)] if found},
             )
             if self.read_articles and not recent:
-                read = sources[: self.read_articles + len(parts)]
+                read = sources[: self.read_articles + len(each)]
                 whole = self.retriever.article_chunks([source.url for source in read], query)
                 evidence = whole_articles(evidence, read, whole)
         best = max((source.score for source in sources), default=0.0)

@@ -17,11 +17,13 @@ from typing import Literal
 
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import specific_terms
+from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
+from newsrag.retrieval.names import lower_case_words
+from newsrag.retrieval.outcomes import clause_names
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS, parse_time, reporting_lag
-from newsrag.text import CLAUSE_END, STOPWORDS, keywords
+from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, keywords
 
 _ASKING = r"(?:which|who|what|whose|where|when|how)\b"
 _TAIL = rf"(?:,?\s+and\s+(?:{_ASKING}|by how)[^?]*)?"  # "..., and how far apart were they?"
@@ -87,6 +89,11 @@ _BACK = re.compile(
 _NEXT_QUESTION = re.compile(
     r"\?\s+(?=(?:what|how|who|whom|which|when|where|why|did|does|do|was|were|is|are)\b)",
     re.IGNORECASE,
+)
+# Words by which a question may ask about two things at once, in a form none of those above
+# knows: "Was the Magnitogorsk collapse deadlier than the Karol Bagh fire?"
+_TWO_THINGS = re.compile(
+    r"\b(?:and|both|than|versus|vs|compared?|before|after|between|same|or)\b", re.IGNORECASE
 )
 MIN_PART_WORDS = 2
 # How many of a part's first chunks may hold its most similar article (`closest_first`).
@@ -197,6 +204,38 @@ def search_parts(
         chunks = retriever.search(replace(request, query=part.query, filters=wanted))
         found.append(closest_first(chunks))
     return found
+
+
+def search_named_parts(
+    retriever: Retriever, request: SearchRequest, found: Sequence[RetrievedChunk]
+) -> list[list[RetrievedChunk]]:
+    """For a question asking about two things in words no form knows, when the first article
+    `found` holds only some of the things it names apart ("magnitogorsk", "karol bagh"): each
+    thing it lacks searched with the question's words but the names it holds, and kept when the
+    part's first article names it."""
+    question = request.query
+    if not found or not _TWO_THINGS.search(question):
+        return []
+    named = retriever.proper_names(lower_case_words(question.lower()))  # its first word too
+    names = {*clause_names(question, set(YEAR.findall(question))), *named}
+    runs = name_runs(question, names)
+    held = _held([chunk for chunk in found if chunk.article_id == found[0].article_id])
+    lacking = [run for run in runs if not any(map(held.holds, run))]
+    if len(runs) < 2 or not lacking or len(lacking) == len(runs):
+        return []
+    told = {word for run in runs if run not in lacking for word in run}
+    query = " ".join(word for word in question.split() if not keywords(word) & told)
+    each = []
+    for run in lacking:
+        chunks = closest_first(retriever.search(replace(request, query=query)))
+        own = [chunk for chunk in chunks if chunks and chunk.article_id == chunks[0].article_id]
+        if own and own[0].article_id != found[0].article_id and all(map(_held(own).holds, run)):
+            each.append(chunks)
+    return each
+
+
+def _held(chunks: Sequence[RetrievedChunk]) -> Vocabulary:
+    return Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in chunks))
 
 
 def closest_first(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
