@@ -123,6 +123,20 @@ def test_a_verdict_of_another_person_in_the_article_is_not_this_one() -> None:
     assert unreported_outcome(question, [evidence(title, text)])
 
 
+def test_a_sum_stated_in_the_question_s_own_words_reports_it_under_the_headline() -> None:
+    question = (
+        "How much did the regional governor promise to pay each victim of the Magnitogorsk "
+        "collapse?"
+    )
+    title = "Magnitogorsk apartment building collapses after explosion, dozens dead"
+    text = (
+        "Rescue work resumed on Wednesday. Chelyabinsk's governor has promised each victim "
+        "will be subject to a payout of one million rubles."
+    )
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
 def test_a_question_about_no_result_needs_no_report() -> None:
     question = "What did Red Hat announce about CentOS?"
 

@@ -171,6 +171,9 @@ OUTCOMES = (
         ),
     ),
 )
+# How many of a question's own words make a statement one about what the question asks, under
+# its article's headline, whoever it names first.
+SHARED_WORDS = 3
 # How long after a year ends its results are still reported ("won the 2019 election" in January).
 REPORTING_DAYS = 31
 _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -313,8 +316,15 @@ class _Asked:
         if _another_numbered(self.numbered, numbered(statement) or numbered(title)):
             return False  # "Round 4" does not report round 3's score
         # "He was given a two-year suspended sentence." and "Chirac was convicted of
-        # corruption": who "he" or Chirac is ("Former president of France"), the headline says
-        about = ANAPHORIC.match(statement) or _headline_subject(statement, title)
+        # corruption": who "he" or Chirac is ("Former president of France"), the headline says;
+        # and what "Chelyabinsk's governor has promised each victim" is about, when it holds
+        # SHARED_WORDS of the question's own words ("governor", "promise", "victim")
+        said = Vocabulary.of(statement)
+        about = (
+            ANAPHORIC.match(statement)
+            or _headline_subject(statement, title)
+            or sum(map(said.holds, self.words)) >= SHARED_WORDS
+        )
         near = Vocabulary.of(before, statement, title if about else "")
         around = Vocabulary.of(before, statement, title)
         return (not self.names or any(near.holds(name) for name in self.names)) and (
