@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from newsrag.generation.extractive import ExtractiveGenerator, named_shares
+import numpy as np
+
+from newsrag.generation.extractive import ExtractiveGenerator, diverse_order, named_shares
 from newsrag.generation.pivots import focus_words, stems, turning_words
 from newsrag.models import RetrievedChunk
 from newsrag.retrieval import Evidence
@@ -396,3 +398,14 @@ def test_each_part_of_a_two_part_follow_up_is_answered_by_its_own_words() -> Non
 
     assert "Massachusetts" in answer
     assert "guard rail" in answer
+
+
+def test_a_sentence_much_like_one_picked_already_yields_to_one_on_another_detail() -> None:
+    scores = np.array([1.0, 0.97, 0.95])
+    lead, restated, detail = [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]
+    chosen: list[int] = []
+
+    for index in diverse_order(scores, np.array([lead, restated, detail]), chosen):
+        chosen.append(index)
+
+    assert chosen == [0, 2, 1]

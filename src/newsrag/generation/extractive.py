@@ -40,6 +40,10 @@ NAMED_WEIGHT = 0.2
 # A sentence of the best sources naming the kind of thing a "which" question asks for gains this
 # (`focus_words`).
 FOCUS_BONUS = 0.15
+# Each sentence after the first loses this much times its similarity to the most similar one
+# picked already (maximal marginal relevance): a second restatement of the story's lead says
+# less than a sentence on another of its details.
+REDUNDANCY = 0.1
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,8 @@ class ExtractiveGenerator(Generator):
         whose article holds the question's names outranks one of another story
         (NAMED_WEIGHT, `named_shares`); one naming the kind a "which" question asks for ("the
         Abu Sayyaf Group" for "which militant group") outranks one restating the question
-        (FOCUS_BONUS, `focus_words`).
+        (FOCUS_BONUS, `focus_words`). Each sentence after the first is weighed less the more it
+        resembles one picked already (REDUNDANCY).
         """
         shortlist = self._shortlist(question, evidence, whole)
         if not shortlist:
@@ -156,8 +161,8 @@ class ExtractiveGenerator(Generator):
         floor = float(scores[order[0]]) - self.spread
         chosen: list[int] = []
         words = 0
-        for index in order[:limit]:
-            if chosen and words >= WORD_BUDGET:
+        for index in diverse_order(scores, vectors[1 : 1 + len(texts)], chosen):
+            if len(chosen) == limit or (chosen and words >= WORD_BUDGET):
                 break
             if scores[index] < floor and shortlist[index].bonus < ANSWER_TYPE_BONUS:
                 continue  # a sentence holding the kind of thing asked for is kept all the same
@@ -219,6 +224,15 @@ class ExtractiveGenerator(Generator):
             )
         found.sort(key=lambda c: -(c.lexical + c.bonus + FOCUS_BONUS * c.focus))
         return found[:SHORTLIST]
+
+
+def diverse_order(scores: np.ndarray, vectors: np.ndarray, chosen: Sequence[int]) -> Iterator[int]:
+    """The indices of the sentences, each next one by its score less REDUNDANCY times its
+    similarity to the most similar of those `chosen` so far (a list the caller appends to)."""
+    left = [int(index) for index in np.argsort(-scores, kind="stable")]
+    while left:
+        near = (vectors[left] @ vectors[list(chosen)].T).max(axis=1) if chosen else 0.0
+        yield left.pop(int(np.argmax(scores[left] - REDUNDANCY * near)))
 
 
 def _with_nations(words: set[str]) -> set[str]:
