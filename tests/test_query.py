@@ -108,6 +108,15 @@ def test_a_question_asking_who_is_about_the_person_its_answer_names() -> None:
     assert subject_person(history) == "Kamala Harris"
 
 
+def test_a_question_asking_who_someone_is_is_about_that_person() -> None:
+    history = turn(
+        "who is joel smithers, the virginia doctor?",
+        "Dr. Joel Smithers was found guilty. Judge James Parker Jones sentenced him. [1]",
+    )
+
+    assert subject_person(history) == "Joel Smithers"
+
+
 def test_a_name_owning_something_in_the_question_is_not_its_subject() -> None:
     history = turn(
         "What happened to Robert F. Kennedy's assassin in prison?",

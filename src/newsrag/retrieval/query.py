@@ -99,8 +99,9 @@ def _ordered_keywords(text: str) -> list[str]:
 
 
 def subject_person(history: Sequence[Message]) -> str | None:
-    """The person the last turn was about: for a question asking who ("Whom did Joe Biden
-    choose?"), the first person its answer names that the question does not; else the first
+    """The person the last turn was about: the person a question asks who is ("who is joel
+    smithers?"); for another question asking who ("Whom did Joe Biden choose?"), the first
+    person its answer names that the question does not; else the first
     person the question names (in lower case too, as its answer writes the name: "bernie
     sanders"), else the first its answer names. A name owning something in the question
     ("Kennedy's assassin") is not its subject."""
@@ -115,6 +116,10 @@ def subject_person(history: Sequence[Message]) -> str | None:
         if f"{name.lower()}'s" not in lowered
     ]
     told = [name for name in named if name.split()[-1].lower() not in lowered]
+    about = _WHO_IS.match(question)
+    rest = about["rest"].lower() if about else ""
+    if asked and rest.startswith(asked[0].lower()) and _ENDED.match(rest[len(asked[0]) :]):
+        return asked[0]  # "who is joel smithers?" is about him, not whom the answer names
     if _ASKS_WHO.match(question):
         return next(iter(told), None)
     return next(iter(asked + told), None)
@@ -193,6 +198,8 @@ def resolve_people(message: str, history: Sequence[Message]) -> str:
 
 _PERSON = re.compile(r"\b(he|him|his|she|her)\b", re.IGNORECASE)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s)\s+(?P<rest>.+)", re.IGNORECASE)
+_ENDED = re.compile(r"\s*(?:[,?.!]|and\b|$)")  # the name asked about ends its clause
 _WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
 _NAME = re.compile(rf"\b{_WORD}(?:\s+(?:{_WORD}|[A-Z]\.)){{1,3}}")
 # Words after "her" that make it an object ("found her in"), not an owner ("her body").
