@@ -5,6 +5,7 @@ asked about is reported. Texts modelled on Wikinews articles."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from newsrag.models import RetrievedChunk, Source
@@ -244,3 +245,17 @@ def test_an_article_on_something_else_does_not_answer_a_question_naming_unseen_n
     assert unrelated.unrelated == 1.0
     assert not unrelated.answerable
     assert similar.unrelated == 0.0
+
+
+def test_a_source_matching_well_after_the_first_is_no_story_on_something_else() -> None:
+    question = "how old were hosni mubarak and ginger baker when they died?"
+    baker = "Rock drummer Ginger Baker remembered"
+    mubarak = "Former Egyptian President Hosni Mubarak dies"
+    (first,), (kept,) = found(baker, "Tributes were paid.", score=0.41)
+    (second,), (held,) = found(mubarak, "Mubarak died aged 91.", score=0.58)
+    second = replace(second, n=2)
+    held = Evidence(2, replace(held.chunk, chunk_id=2, article_id=2, url="https://example.org/2"))
+
+    signals = Signals.of(question, [first, second], [kept, held])
+
+    assert signals.unrelated == 0.0

@@ -40,6 +40,12 @@ def test_a_word_seen_too_rarely_or_mostly_in_lower_case_is_not() -> None:
     assert names.named({"kosgei", "chicago"}) == {"kosgei"}
 
 
+def test_a_name_written_but_once_counts_when_asked_for_so() -> None:
+    names = ProperNames(Spellings())
+
+    assert names.named({"kosgei", "chicago", "marathon"}, seen=1) == {"kosgei", "chicago"}
+
+
 def test_months_and_common_words_are_not_candidates_and_the_first_word_is() -> None:
     words = lower_case_words("chirac: who won the race in november at the boston marathon?")
 

@@ -54,6 +54,26 @@ def test_a_choice_is_split_into_its_two_alternatives_under_the_question() -> Non
     ]
 
 
+def test_a_comparative_with_than_is_split_into_its_two_sides() -> None:
+    parts = question_parts("was the magnitogorsk collapse deadlier than the bombing at jolo?")
+
+    assert [(part.query, part.kind) for part in parts] == [
+        ("deadlier the magnitogorsk collapse", "choice"),
+        ("deadlier the bombing at jolo", "choice"),
+    ]
+
+
+def test_more_people_in_one_event_than_in_another_is_split_into_the_two_events() -> None:
+    parts = question_parts("did more people die in the karol bagh fire than in the slum fire?")
+
+    assert [part.subject for part in parts] == ["the karol bagh fire", "the slum fire"]
+
+
+def test_more_than_expected_or_than_last_year_is_one_question() -> None:
+    assert question_parts("Did Apple sell more iPhones than expected?") == []
+    assert question_parts("Was the fire bigger than last year's?") == []
+
+
 def test_a_span_between_two_events_is_split_at_between_and_and() -> None:
     parts = question_parts(
         "How long was it between the A380's maiden flight and the first delivery to Singapore "
@@ -334,3 +354,14 @@ def test_a_question_about_one_thing_searches_no_parts() -> None:
 
     assert search_named_parts(retriever, SearchRequest(question, 40), [MAGNITOGORSK]) == []
     assert retriever.queries == []
+
+
+def test_the_thing_lacking_is_kept_from_the_first_article_naming_it_not_the_first_found() -> None:
+    collapse = chunk(3, "A block of flats collapsed in Aleppo.", "aleppo apartment collapse")
+    jolo = chunk(4, "Twin bombings struck the Jolo Cathedral.", "bombs at cathedral in mindanao")
+    retriever = ByWords([MAGNITOGORSK, collapse, jolo])
+    question = "Was the Magnitogorsk apartment collapse deadlier than the bombing at Jolo?"
+
+    each = search_named_parts(retriever, SearchRequest(question, 40), [MAGNITOGORSK])
+
+    assert [chunks[0].article_id for chunks in each] == [4]

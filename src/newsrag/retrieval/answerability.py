@@ -38,11 +38,14 @@ from newsrag.text import YEAR, split_sentences
 WEIGHTS = (0.604, 5.986, 0.0, 0.0, 0.261, -0.062, -3.562, -1.32)
 BIAS = -5.804
 THRESHOLD = 0.5
-# A best article below this similarity that holds at most this share of the question's topic
-# words is about something else ("how many died when the morandi bridge collapsed in genoa?"
-# finds an earthquake in Turkey): names the store has never seen are lower-case words to it.
+# A best article that holds at most this share of the question's topic words, when neither of
+# the LEADING sources reaches this similarity, is about something else ("how many died when the
+# morandi bridge collapsed in genoa?" finds an earthquake in Turkey): names the store has never
+# seen are lower-case words to it. (A two-part question's second part leads the sources after
+# the first, and may match better: "the deaths of hosni mubarak and ginger baker".)
 UNRELATED_SIMILARITY = 0.45
 UNRELATED_WORDS = 1 / 3
+LEADING = 2
 # The category of a contest, which its report (the best article) must name as the question's
 # names: the men's 400 m hurdles, reported without the word, do not answer who won the women's.
 # "Gay men" or "GM's first female CEO" name no contest.
@@ -112,7 +115,11 @@ class Signals:
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
                 or not all(article.holds(category) for category in categories)
             ),
-            unrelated=float(similarity < UNRELATED_SIMILARITY and words <= UNRELATED_WORDS),
+            unrelated=float(
+                max((source.score for source in sources[:LEADING]), default=0.0)
+                < UNRELATED_SIMILARITY
+                and words <= UNRELATED_WORDS
+            ),
         )
 
     def probability(self) -> float:

@@ -38,24 +38,29 @@ class ProperNames:
     def __init__(self, spellings: Spellings, remembered: int = REMEMBERED) -> None:
         self.spellings = spellings
         self.remembered = remembered
-        self._named: OrderedDict[str, bool] = OrderedDict()
+        self._counts: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def named(self, words: set[str]) -> set[str]:
-        """Those of the lower-case `words` the store writes as names."""
+    def named(self, words: set[str], seen: int = MIN_SEEN) -> set[str]:
+        """Those of the lower-case `words` the store writes as names, seen at least `seen`
+        times."""
         with self._lock:
-            unknown = sorted(word for word in words if word not in self._named)
+            unknown = sorted(word for word in words if word not in self._counts)
         if unknown:
             counts = self.spellings(unknown)
             with self._lock:
                 for word in unknown:
-                    capitalised, lower = counts.get(word, (0, 0))
-                    seen = capitalised + lower
-                    self._named[word] = seen >= MIN_SEEN and capitalised >= NAME_SHARE * seen
-                while len(self._named) > self.remembered:
-                    self._named.popitem(last=False)
+                    self._counts[word] = counts.get(word, (0, 0))
+                while len(self._counts) > self.remembered:
+                    self._counts.popitem(last=False)
         with self._lock:
-            return {word for word in words if self._named.get(word)}
+            known = {word: self._counts.get(word, (0, 0)) for word in words}
+        return {
+            word
+            for word, (capitalised, lower) in known.items()
+            if capitalised + lower >= max(1, seen)
+            and capitalised >= NAME_SHARE * (capitalised + lower)
+        }
 
 
 _DAYS = frozenset(name.lower() for name in calendar.day_name)

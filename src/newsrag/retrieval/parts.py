@@ -2,10 +2,12 @@
 article for each part and the answer a sentence for each.
 
 Three forms are told apart by their words: a choice ("Which was larger, A or B?", "How many
-died in A versus B?"), a span ("How long was it between A and B?") and two questions in one
-("Where was A taken, and what did B say?"; "How old was A when B happened?"). The second of two
-questions in one ("and what poison was used?"), and a part that refers back ("its first
-delivery"), carries the other part's names, but not its time.
+died in A versus B?", "Was A deadlier than B?"), a span ("How long was it between A and B?")
+and two questions in one ("Where was A taken, and what did B say?"; "How old was A when B
+happened?"). The second of two questions in one ("and what poison was used?"), and a part that
+refers back ("its first delivery"), carries the other part's names, but not its time. A question
+about two things in words none of the forms knows is searched for each thing its first article
+lacks (`search_named_parts`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,24 @@ _SIDES_FIRST = re.compile(
 _THAN = re.compile(
     r"^(?P<head>how much (?:\w+er|more|less))\s+(?:was|were|is|are|did)\s+(?P<a>.+?)\s+than\s+"
     r"(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+# What "than" compares with when it is no second thing: "more than expected", "than ever".
+_NOT_A_NORM = (
+    r"(?!(?:expected|anticipated|planned|predicted|forecast|usual|normal|before|ever|"
+    r"previously|last \w+|\d+)\b)"
+)
+# "Did more people die in A than in B?"
+_MORE_IN = re.compile(
+    r"^(?:did|were|was|are|is)\s+(?P<head>(?:more|fewer|less)\s+\w+(?:\s+\w+)?)\s+"
+    r"(?:in|at|on|during|from|with|by)\s+(?P<a>.+?)\s+than\s+"
+    rf"(?:in\s+|at\s+|on\s+|during\s+|from\s+|with\s+|by\s+)?{_NOT_A_NORM}(?P<b>[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+# "Was A deadlier than B?", "Did A cost more than B?"
+_ER_THAN = re.compile(
+    r"^(?:was|were|is|are|did|does|do|had|has|have)\s+(?P<a>.+?)\s+"
+    rf"(?P<head>\w+er|(?:more|less|fewer)(?:\s+\w+)?)\s+than\s+{_NOT_A_NORM}(?P<b>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
 # "Compare the death tolls of A and B", "How did A compare with B?"
@@ -140,6 +160,8 @@ def _two_parts(question: str, carried: str = "") -> list[Part]:
         (_SIDES_FIRST, "choice"),
         (_ORDER, "span"),
         (_THAN, "choice"),
+        (_MORE_IN, "choice"),
+        (_ER_THAN, "choice"),
         (_COMPARE, "choice"),
         (_COMPARED, "choice"),
         (_BETWEEN, "span"),
@@ -210,27 +232,34 @@ def search_named_parts(
     retriever: Retriever, request: SearchRequest, found: Sequence[RetrievedChunk]
 ) -> list[list[RetrievedChunk]]:
     """For a question asking about two things in words no form knows, when the first article
-    `found` holds only some of the things it names apart ("magnitogorsk", "karol bagh"): each
-    thing it lacks searched with the question's words but the names it holds, and kept when the
-    part's first article names it."""
+    `found` holds only some of the things it names apart ("magnitogorsk", "jolo"): the question
+    searched again without the names that article holds, and for each thing it lacks, the
+    first article among that search's first CLOSEST chunks that names it (its chunks first)."""
     question = request.query
     if not found or not _TWO_THINGS.search(question):
         return []
-    named = retriever.proper_names(lower_case_words(question.lower()))  # its first word too
-    names = {*clause_names(question, set(YEAR.findall(question))), *named}
-    runs = name_runs(question, names)
+    # its first word too, and names the store writes but once ("jolo")
+    named = retriever.proper_names(lower_case_words(question.lower()), seen=1)
+    runs = name_runs(question, {*clause_names(question, set(YEAR.findall(question))), *named})
     held = _held([chunk for chunk in found if chunk.article_id == found[0].article_id])
     lacking = [run for run in runs if not any(map(held.holds, run))]
     if len(runs) < 2 or not lacking or len(lacking) == len(runs):
         return []
     told = {word for run in runs if run not in lacking for word in run}
     query = " ".join(word for word in question.split() if not keywords(word) & told)
+    chunks = retriever.search(replace(request, query=query))
+    articles: dict[int, list[RetrievedChunk]] = {}
+    for chunk in chunks[:CLOSEST]:
+        if chunk.article_id != found[0].article_id:
+            articles.setdefault(chunk.article_id, []).append(chunk)
     each = []
     for run in lacking:
-        chunks = closest_first(retriever.search(replace(request, query=query)))
-        own = [chunk for chunk in chunks if chunks and chunk.article_id == chunks[0].article_id]
-        if own and own[0].article_id != found[0].article_id and all(map(_held(own).holds, run)):
-            each.append(chunks)
+        naming = next((a for a, own in articles.items() if all(map(_held(own).holds, run))), None)
+        if naming is not None:
+            each.append(
+                [c for c in chunks if c.article_id == naming]
+                + [c for c in chunks if c.article_id != naming]
+            )
     return each
 
 

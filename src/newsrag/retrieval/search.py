@@ -12,7 +12,7 @@ from typing import Literal
 
 from newsrag.embeddings import Embedder
 from newsrag.models import RetrievedChunk, SearchFilters
-from newsrag.retrieval.names import ProperNames
+from newsrag.retrieval.names import MIN_SEEN, ProperNames
 from newsrag.retrieval.rank import Ranking, rerank
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.store.search import ChunkSearch, Fusion
@@ -90,9 +90,9 @@ class Retriever(ABC):
         default."""
         return []
 
-    def proper_names(self, words: set[str]) -> set[str]:
-        """Those of the lower-case `words` the store writes as names (`retrieval/names.py`);
-        none by default."""
+    def proper_names(self, words: set[str], seen: int = MIN_SEEN) -> set[str]:
+        """Those of the lower-case `words` the store writes as names, seen at least `seen` times
+        (`retrieval/names.py`); none by default."""
         return set()
 
 
@@ -157,8 +157,8 @@ class HybridRetriever(Retriever):
     def article_chunks(self, urls: Sequence[str], query: str) -> list[RetrievedChunk]:
         return self.chunks.article_chunks(self.embedder.embed_one(query), urls)
 
-    def proper_names(self, words: set[str]) -> set[str]:
-        return self.names.named(words)
+    def proper_names(self, words: set[str], seen: int = MIN_SEEN) -> set[str]:
+        return self.names.named(words, seen)
 
     def topics(self, query: str) -> list[str]:
         """The corpus categories the query names a word of ("technology" names "Science and
