@@ -409,3 +409,15 @@ def test_a_sentence_much_like_one_picked_already_yields_to_one_on_another_detail
         chosen.append(index)
 
     assert chosen == [0, 2, 1]
+
+
+def test_which_kind_a_question_asks_for_may_come_before_a_verb_of_its_own() -> None:
+    sentences = [
+        "Erdogan pledged converting Hagia Sophia to a mosque.",
+        "Greek Foreign Minister George Katrougalos emphasized the requirement of approval.",
+    ]
+
+    assert focus_words("which greek minister criticised erdogan's plan?", sentences) == {
+        "greek",
+        "minister",
+    }

@@ -184,3 +184,10 @@ def test_a_death_toll_answers_how_many_were_confirmed_killed() -> None:
 
     assert answer_strength(question, "A total of 39 are confirmed dead, officials said.") == 1.0
     assert answer_strength(question, "The building was home to over 1,000 people.") == 0.4
+
+
+def test_an_amount_of_money_answers_which_deal_cost_more() -> None:
+    question = "kmart buying sears vs cerberus buying chrysler - which deal cost more?"
+
+    assert answer_strength(question, "Kmart will buy Sears for US$11.5 billion.") == 1.0
+    assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0

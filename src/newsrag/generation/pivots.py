@@ -58,17 +58,18 @@ def turning_words(question: str, sentences: Sequence[str]) -> set[str]:
 
 _FOCUS = re.compile(
     r"\bwhich\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+"
-    r"(?:was|were|is|are|did|does|do|has|have|had|will|would|could|can)\b",
+    r"(?:was|were|is|are|did|does|do|has|have|had|will|would|could|can|[a-z]+ed)\b",
     re.IGNORECASE,
 )
 
 
 def focus_words(question: str, sentences: Sequence[str]) -> set[str]:
     """The words naming the kind of thing a "which" question asks for ("which militant group
-    was ...": "militant", "group"), those of them that at most FOCUS_SENTENCES of the
-    `sentences` hold: "the Abu Sayyaf Group are the suspected perpetrators" names one, where a
-    sentence restating the question does not. ("What software did ..." is left out: "what"
-    asks for a thing more often than a kind.)"""
+    was ...": "militant", "group"; "which greek minister criticised ...": "greek", "minister"),
+    those of them that at most FOCUS_SENTENCES of the `sentences` hold: "the Abu Sayyaf Group
+    are the suspected perpetrators" names one, where a sentence restating the question does
+    not. ("What software did ..." is left out: "what" asks for a thing more often than a
+    kind.)"""
     asked = _FOCUS.search(question)
     if asked is None:
         return set()

@@ -96,7 +96,9 @@ KINDS = (
             r"loss|lose|lost|value|deal|acquire|offer|offered|bid)\w*\b|"
             r"\bwhat (price|amount|sum|cost|fine|debt|profit|revenue|value|valuation|fee)\b|"
             r"\b(bigger|biggest|larger|largest|costlier|pricier|more expensive) (deal|contract|"
-            r"takeover|acquisition|purchase|merger|sale|bailout|settlement)\b",
+            r"takeover|acquisition|purchase|merger|sale|bailout|settlement)\b|"
+            r"\b(cost|costs|paid|pay|worth|sold for|spent) (more|less)\b|"
+            r"\b(costlier|pricier|cheaper|more expensive|less expensive)\b",
             _I,
         ),
         re.compile(
