@@ -101,10 +101,9 @@ class Signals:
         ]
         shares = list(_sentence_shares(question, wanted, evidence))
         texts = [item.chunk.text for item in evidence]
-        similarity = max(0.0, best.score) if best else 0.0
         words = _share(wanted, article)
         return cls(
-            similarity=similarity,
+            similarity=max(0.0, best.score) if best else 0.0,
             names=_share(names, dated),
             words=words,
             sentence=max((share for share, _ in shares), default=0.0),

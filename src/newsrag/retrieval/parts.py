@@ -264,6 +264,7 @@ def search_named_parts(
 
 
 def _held(chunks: Sequence[RetrievedChunk]) -> Vocabulary:
+    """The words of the chunks and of their articles' titles."""
     return Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in chunks))
 
 
