@@ -139,6 +139,17 @@ def test_a_sum_stated_in_the_question_s_own_words_reports_it_under_the_headline(
     assert not unreported_outcome(question, [evidence(title, text)])
 
 
+def test_where_a_fire_started_reports_what_started_it() -> None:
+    question = "what kind of car started the fire at Stavanger airport?"
+    title = "Fire erupts in parking structure at Sola Airport, Norway"
+    text = (
+        "A fire was reported in a parking structure at Stavanger Airport. Police said the fire "
+        "started in a recalled 2005 Opel Zafira."
+    )
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
 def test_a_question_about_no_result_needs_no_report() -> None:
     question = "What did Red Hat announce about CentOS?"
 

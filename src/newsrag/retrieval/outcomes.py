@@ -105,7 +105,8 @@ OUTCOMES = (
         re.compile(
             r"\b(caused by|cause (of \w+ )?(was|is|has been)|blamed (on|for)|attributed to|"
             r"(started|sparked|triggered) by|died (of|from)|due to|because of|"
-            r"result(ed)? (of|from)|(concluded|determined|found|ruled) that)\b",
+            r"result(ed)? (of|from)|(concluded|determined|found|ruled) that|"
+            r"(originated|started|began) (in|from|with) (an?|the)|traced (back )?to)\b",
             re.IGNORECASE,
         ),
         topical=False,
