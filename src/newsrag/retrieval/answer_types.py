@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsrag.retrieval.coverage import STEM
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import Outcome, asked_outcome, states_outcome
 from newsrag.text import STOPWORDS
@@ -223,8 +224,6 @@ _HOW_MANY = re.compile(r"\bhow many\s+([a-z-]+)(?:\s+([a-z-]+))?", _I)
 _TIME_UNITS = frozenset(
     ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "times")
 )
-# A counted thing is named by its first letters: "people" by "people", "couples" by "couple".
-STEM = 5
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 # A clause setting the scene before the question proper: "When Kmart agreed to buy Sears, who
 # was named chief executive?" asks who, not when.
@@ -244,7 +243,7 @@ def _counted(question: str) -> AnswerKind | None:
     words = [word for word in asked.group(1, 2) if word and word.lower() not in STOPWORDS]
     if not words or words[0].lower() in _TIME_UNITS:  # "how many years apart": a span of time
         return None
-    nouns = "|".join(re.escape(word[:STEM]) for word in words)
+    nouns = "|".join(re.escape(word[:STEM]) for word in words)  # "couples" by "coupl"
     found = re.compile(rf"\b{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})", _I)
     return AnswerKind("count", re.compile(re.escape(asked.group(0)), _I), found)
 

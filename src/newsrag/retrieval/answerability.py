@@ -20,6 +20,7 @@ from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.answer_types import answer_strength, asks_kind
 from newsrag.retrieval.coverage import (
     Vocabulary,
+    chunk_vocabulary,
     evidence_vocabulary,
     specific_terms,
 )
@@ -83,7 +84,7 @@ class Signals:
         words the evidence lacks are names all the same (`retrieval/names.py`)."""
         best = sources[0] if sources else None
         first = [item.chunk for item in evidence if best and item.n == best.n]
-        article = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in first))
+        article = chunk_vocabulary(first)
         wanted = sorted(topic_words(question))
         held = evidence_vocabulary(evidence)
         lacked = {word for word in lower_case_words(question) if not held.holds(word)}

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsrag.models import RetrievedChunk
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
 from newsrag.text import (
@@ -66,6 +67,11 @@ def name_runs(question: str, names: Collection[str]) -> list[list[str]]:
         elif runs[-1]:
             runs.append([])
     return [run for run in runs if run]
+
+
+def chunk_vocabulary(chunks: Sequence[RetrievedChunk]) -> Vocabulary:
+    """The words of the chunks and of their articles' titles."""
+    return Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in chunks))
 
 
 def evidence_vocabulary(evidence: Sequence[Evidence]) -> Vocabulary:

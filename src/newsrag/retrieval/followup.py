@@ -18,11 +18,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsrag.models import RetrievedChunk, Source
-from newsrag.retrieval.coverage import Vocabulary, specific_terms
+from newsrag.retrieval.coverage import chunk_vocabulary, specific_terms
 from newsrag.retrieval.events import unreported
 from newsrag.retrieval.query import is_follow_up, names_nothing, refers_back
 from newsrag.retrieval.search import Retriever, SearchRequest
-from newsrag.retrieval.select import Evidence
+from newsrag.retrieval.select import Evidence, first_article
 from newsrag.text import split_sentences
 
 FOLLOW_UP_MARGIN = 0.1
@@ -91,9 +91,9 @@ def names_told(
     names = specific_terms(message)
     if not names or not told:
         return False
-    story = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in told))
-    best = [chunk for chunk in found if chunk.article_id == found[0].article_id] if found else []
-    other = Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in best)) if best else None
+    story = chunk_vocabulary(told)
+    best = first_article(found)
+    other = chunk_vocabulary(best) if best else None
     return all(map(story.holds, names)) and not (other and all(map(other.holds, names)))
 
 

@@ -19,11 +19,11 @@ from typing import Literal
 
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import Vocabulary, name_runs, specific_terms
+from newsrag.retrieval.coverage import chunk_vocabulary, name_runs, specific_terms
 from newsrag.retrieval.names import lower_case_words
 from newsrag.retrieval.outcomes import clause_names
 from newsrag.retrieval.search import Retriever, SearchRequest
-from newsrag.retrieval.select import Evidence
+from newsrag.retrieval.select import Evidence, first_article
 from newsrag.retrieval.timeparse import MONTHS, parse_time, reporting_lag
 from newsrag.text import CLAUSE_END, STOPWORDS, YEAR, keywords
 
@@ -241,7 +241,7 @@ def search_named_parts(
     # its first word too, and names the store writes but once ("jolo")
     named = retriever.proper_names(lower_case_words(question.lower()), seen=1)
     runs = name_runs(question, {*clause_names(question, set(YEAR.findall(question))), *named})
-    held = _held([chunk for chunk in found if chunk.article_id == found[0].article_id])
+    held = chunk_vocabulary(first_article(found))
     lacking = [run for run in runs if not any(map(held.holds, run))]
     if len(runs) < 2 or not lacking or len(lacking) == len(runs):
         return []
@@ -252,20 +252,16 @@ def search_named_parts(
     for chunk in chunks[:CLOSEST]:
         if chunk.article_id != found[0].article_id:
             articles.setdefault(chunk.article_id, []).append(chunk)
+    vocabularies = {article: chunk_vocabulary(own) for article, own in articles.items()}
     each = []
     for run in lacking:
-        naming = next((a for a, own in articles.items() if all(map(_held(own).holds, run))), None)
+        naming = next((a for a, v in vocabularies.items() if all(map(v.holds, run))), None)
         if naming is not None:
             each.append(
                 [c for c in chunks if c.article_id == naming]
                 + [c for c in chunks if c.article_id != naming]
             )
     return each
-
-
-def _held(chunks: Sequence[RetrievedChunk]) -> Vocabulary:
-    """The words of the chunks and of their articles' titles."""
-    return Vocabulary.of(*(f"{chunk.title} {chunk.text}" for chunk in chunks))
 
 
 def closest_first(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
@@ -283,7 +279,7 @@ def with_parts(
 ) -> list[RetrievedChunk]:
     """`found` with the best article of each part (its chunks found for the part) right after
     the first article; the other articles keep their order."""
-    first = [chunk for chunk in found if chunk.article_id == found[0].article_id] if found else []
+    first = first_article(found)
     placed = {chunk.article_id for chunk in first}
     added: list[RetrievedChunk] = []
     for chunks in each:

@@ -16,6 +16,11 @@ class Evidence:
     chunk: RetrievedChunk
 
 
+def first_article(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """The chunks of the first chunk's article, in their order; none of none."""
+    return [chunk for chunk in chunks if chunk.article_id == chunks[0].article_id] if chunks else []
+
+
 def select_sources(
     chunks: Sequence[RetrievedChunk],
     top_k: int,
