@@ -106,3 +106,32 @@ def test_the_last_time_before_a_year_is_recalled_by_that_year_s_report() -> None
     found = chat.retrieve("when was the last time before 2020 that abs-cbn was shut down?")
 
     assert found.sources[0].url == shut.url
+
+
+def test_a_year_s_race_is_told_by_the_report_of_the_year_before_naming_it() -> None:
+    weak = published(replace(chunk(1, 0.37), text="Biden won the primary."), date(2020, 3, 4))
+    text = "Hickenlooper, a candidate in the 2020 presidential election, ended his campaign."
+    left = published(replace(chunk(2, 0.5), text=text), date(2019, 8, 16))
+    unnamed = replace(left, text="Hickenlooper, a presidential candidate, ended his campaign.")
+    question = "how did hickenlooper announce he was dropping out of the 2020 race?"
+
+    assert answering(Dated([weak], [left])).retrieve(question).sources[0].url == left.url
+    assert answering(Dated([weak], [unnamed])).retrieve(question).sources[0].url == weak.url
+
+
+def test_a_thing_the_first_article_lacks_is_searched_outside_the_time_of_the_other() -> None:
+    bridge = published(
+        replace(chunk(1, 0.6), title="Knife attack on London Bridge", text="Khan stabbed two."),
+        date(2019, 11, 30),
+    )
+    streatham = published(
+        replace(chunk(2, 0.5), title="Knife attack in Streatham", text="Amman stabbed two."),
+        date(2020, 2, 3),
+    )
+    chat = answering(Dated([bridge], [streatham, bridge]))
+
+    found = chat.retrieve(
+        "The London Bridge attack in November 2019 and the Streatham stabbing: what did they share?"
+    )
+
+    assert [source.url for source in found.sources] == [bridge.url, streatham.url]

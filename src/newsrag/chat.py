@@ -189,7 +189,10 @@ class ChatService:
         searched, as it is for a month a later report recalls far better than the month's news
         (`retrieval/recall.py`). A two-part question ("Which was
         larger, A or B?") is also searched part by part, each in the time it names, and each
-        part's best article is kept (`retrieval/parts.py`); a question about a result that
+        part's best article is kept (`retrieval/parts.py`), as is, for a question about two things
+        in other words, the article naming the thing its first article lacks, searched for in
+        any time (the time a question names may be one thing's alone: "the london bridge
+        attack in nov 2019 and the streatham stabbing"); a question about a result that
         nothing found reports is searched in the later articles on the story
         (`outcome_chunks`). The best `read_articles` articles are read whole.
 
@@ -231,7 +234,7 @@ class ChatService:
                 window, request, chunks = None, unbounded, recalled
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
             if not parts and not recent:
-                each = search_named_parts(self.retriever, request, chunks)
+                each = search_named_parts(self.retriever, unbounded, chunks)
             if each:
                 chunks = with_parts(chunks, each)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)

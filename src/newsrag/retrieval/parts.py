@@ -112,7 +112,7 @@ _NEXT_QUESTION = re.compile(
 )
 # Words by which a question may ask about two things at once, in a form none of those above
 # knows: "Was the Magnitogorsk collapse deadlier than the Karol Bagh fire?"
-_TWO_THINGS = re.compile(
+TWO_THINGS = re.compile(
     r"\b(?:and|both|than|versus|vs|compared?|before|after|between|same|or)\b", re.IGNORECASE
 )
 MIN_PART_WORDS = 2
@@ -233,10 +233,12 @@ def search_named_parts(
 ) -> list[list[RetrievedChunk]]:
     """For a question asking about two things in words no form knows, when the first article
     `found` holds only some of the things it names apart ("magnitogorsk", "jolo"): the question
-    searched again without the names that article holds, and for each thing it lacks, the
-    first article among that search's first CLOSEST chunks that names it (its chunks first)."""
+    searched again (with the `request`'s filters: the caller's, without the time the question
+    names, which may be one thing's alone) without the names that article holds, and for each
+    thing it lacks, the first article among that search's first CLOSEST chunks that names it
+    (its chunks first)."""
     question = request.query
-    if not found or not _TWO_THINGS.search(question):
+    if not found or not TWO_THINGS.search(question):
         return []
     # its first word too, and names the store writes but once ("jolo")
     named = retriever.proper_names(lower_case_words(question.lower()), seen=1)

@@ -1,7 +1,8 @@
 """When the time a question names is that of a past event, not of the news asked for.
 
 "Which team drafted Kobe Bryant in 1996?" names a year in which nothing held was published, and
-"the 2018 referendum" is recalled by a 2019 report; "the jet that went down in the Atlantic in
+"the 2018 referendum" is recalled by a 2019 report; "the 2020 race" the candidates left in 2019
+is told of by reports of that year; "the jet that went down in the Atlantic in
 June 2009" is recalled by a July report far better than by anything published in June. Then the
 whole store is searched instead of the time asked (`recalled_time`).
 """
@@ -35,8 +36,9 @@ def recalled_time(
     asked names a past event: a year (or more) whose news (`chunks`) matches below `min_score`
     and that the store's best match names as the `question` does, or that nothing was
     published in, or whose news matches below RECALL_BELOW and that a later report recalls
-    (`_later_report`); a month whose news matches below RECALL_BELOW and that a later report
-    naming it recalls (`_recalls_month`). Else None, and the time asked stands."""
+    (`_later_report`) or an earlier one names as coming (`_earlier_preview`); a month whose
+    news matches below RECALL_BELOW and that a later report naming it recalls
+    (`_recalls_month`). Else None, and the time asked stands."""
     if window is None:
         return None
     best = _best(chunks)
@@ -46,7 +48,11 @@ def recalled_time(
     found = retriever.search(unbounded)
     if years or window.start is None:  # "the last time before 2020" is told by a 2020 report
         named = best < min_score and (not chunks or _recalls(found, question, min_score))
-        recalls = named or _later_report(found, window, best) is not None
+        recalls = (
+            named
+            or _later_report(found, window, best) is not None
+            or _earlier_preview(found, window, best)
+        )
     else:
         recalls = _recalls_month(found, window, best)
     return found if recalls else None
@@ -88,6 +94,20 @@ def _later_report(
     published = found.published_at.date()
     later = window.end <= published < window.end + timedelta(days=YEAR_DAYS)
     return found if later and found.score >= best + RECALL_GAIN else None
+
+
+def _earlier_preview(chunks: Sequence[RetrievedChunk], window: TimeWindow, best: float) -> bool:
+    """Whether the best of the chunks matches RECALL_GAIN better than the best published in the
+    window, was published in the year before it, and names the window's first year: "dropping
+    out of the 2020 race" is told in August 2019 ("the 2020 United States presidential
+    election"), when a 2020 report merely mentions the race."""
+    found = max(chunks, key=lambda chunk: chunk.score, default=None)
+    if found is None or found.published_at is None or window.start is None:
+        return False
+    published = found.published_at.date()
+    earlier = window.start - timedelta(days=YEAR_DAYS) <= published < window.start
+    named = str(window.start.year) in f"{found.title} {found.text}"
+    return earlier and named and found.score >= best + RECALL_GAIN
 
 
 def _whole_years(window: TimeWindow) -> bool:
