@@ -21,6 +21,20 @@ def test_an_age_answers_how_old_and_a_bare_number_only_partly() -> None:
     assert answer_strength(question, "Four million people took part in the protests.") == 0.4
 
 
+def test_an_age_stated_after_the_name_answers_how_old_each_was() -> None:
+    question = "elijah cummings and kay hagan died in oct 2019 - how old was each?"
+
+    assert answer_strength(question, "Hagan, North Carolina's first female Senator, was 66.") == 1.0
+    assert answer_strength(question, "Hagan was born in 1953 in Shelby.") == 0.4
+
+
+def test_a_race_time_answers_a_winning_time_asked_for_by_another_word() -> None:
+    question = "what was karsten warholm's winning time in the 400m hurdles final in doha?"
+
+    assert answer_strength(question, "Warholm won the gold with a time of 47.42 seconds.") == 1.0
+    assert answer_strength(question, "Warholm won the 400 metres hurdles final in Doha.") == 0.0
+
+
 def test_an_amount_of_money_answers_how_much_a_deal_cost() -> None:
     question = "How much was Kmart paying to acquire Sears?"
 

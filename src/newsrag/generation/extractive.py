@@ -25,7 +25,7 @@ from newsrag.retrieval.events import stating_event
 from newsrag.retrieval.names import lower_case_words, written_as_names
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import clause_names
-from newsrag.retrieval.parts import question_parts
+from newsrag.retrieval.parts import TWO_THINGS, question_parts
 from newsrag.text import ANAPHORIC, YEAR, keywords, split_sentences
 
 MIN_WORDS = 5
@@ -87,6 +87,9 @@ class ExtractiveGenerator(Generator):
         then the comparison of the two when one is asked for. A two-part follow-up's parts are
         weighed by its own message's parts as a whole follow-up is by its message."""
         parts = question_parts(question)
+        apart = [] if parts else named_apart(question, evidence)
+        if len(apart) > 1:
+            return self._pick_apart(question, evidence, apart, message)
         if not parts:
             chosen = self._best(question, evidence, self.max_sentences, message)
             return _render(chosen) if chosen else [NOT_COVERED]
@@ -109,6 +112,32 @@ class ExtractiveGenerator(Generator):
             if best
         ]
         compared = comparison(question, parts[0].kind, answered)
+        return [*_render(chosen), *([compared] if compared else [])]
+
+    def _pick_apart(
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        apart: Sequence[tuple[int, str]],
+        message: str,
+    ) -> list[str]:
+        """For a question about things the sources name apart (`named_apart`): the best
+        sentences of each thing's article, as many as for a part of a two-part question, then
+        the comparison of the two when one is asked for and both give a value."""
+        limit = self.max_sentences // len(apart) + 1
+        each = [
+            self._best(question, [item for item in evidence if item.n == n], limit, message, False)
+            for n, _ in apart
+        ]
+        chosen = [found for best in each for found in best]
+        if not chosen:
+            return [NOT_COVERED]
+        answered = [
+            Answered(subject, tuple((f"{c.before} {c.text}", c.n, c.day) for c in best))
+            for (_, subject), best in zip(apart, each, strict=True)
+            if best
+        ]
+        compared = comparison(question, "choice", answered)
         return [*_render(chosen), *([compared] if compared else [])]
 
     def _best(
@@ -241,6 +270,30 @@ def _with_nations(words: set[str]) -> set[str]:
     return words | {other for word in words & NATIONS.keys() for other in NATIONS[word]}
 
 
+def named_apart(question: str, evidence: Sequence[Evidence]) -> list[tuple[int, str]]:
+    """For a question about two things (or more) in words no two-part form knows ("Mugabe and
+    Chirac: who lived longer?"), whose first source's article lacks some of the things it names
+    apart: that source and, for each thing it lacks, the first other source naming it, each
+    with the name it is asked about by; else none (also when a thing lacking is named by no
+    source)."""
+    runs, held = _named_runs(question, evidence, first=True)
+    if len(runs) < 2 or not held or not TWO_THINGS.search(question):
+        return []
+    first = next(iter(held))
+    lacking = [run for run in runs if not any(map(held[first].holds, run))]
+    if not lacking or len(lacking) == len(runs):
+        return []
+    own = next(run for run in runs if run not in lacking)
+    apart = [(first, " ".join(own).title())]
+    for run in lacking:
+        n = next((n for n, words in held.items() if all(map(words.holds, run))), None)
+        if n is None:
+            return []
+        if n not in dict(apart):
+            apart.append((n, " ".join(run).title()))
+    return apart
+
+
 def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float]:
     """For each source, how much of the question's names (and numbers) its article holds, in
     its title or any of its chunks found: "Air France Flight 447" is in the report of the crash
@@ -250,6 +303,21 @@ def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float
     holds one of two. A month or a year is when, not what: an article need not print it. A
     people's name is a name in lower case too ("that bangladeshi port city").
     """
+    runs, held = _named_runs(question, evidence)
+    if not runs:
+        return dict.fromkeys(held, 1.0)
+    return {
+        n: sum(sum(map(words.holds, run)) / len(run) for run in runs) / len(runs)
+        for n, words in held.items()
+    }
+
+
+def _named_runs(
+    question: str, evidence: Sequence[Evidence], *, first: bool = False
+) -> tuple[list[list[str]], dict[int, Vocabulary]]:
+    """The question's names (and numbers) as it writes them together, and the words of each
+    source's article (its title and chunks found), in the sources' order; with `first`, its
+    first word too when the evidence writes it as a name ("Mugabe and Chirac: ...")."""
     articles: dict[int, list[str]] = {}
     for item in evidence:
         articles.setdefault(item.n, [item.chunk.title]).append(item.chunk.text)
@@ -257,14 +325,11 @@ def named_shares(question: str, evidence: Sequence[Evidence]) -> dict[int, float
     nations = {word for word in lower_case_words(question) if word in NATIONS}
     years = set(YEAR.findall(question))
     names = clause_names(question, years, {*written_as_names(question, texts), *nations})
-    runs = name_runs(question, set(names))
-    if not runs:
-        return dict.fromkeys(articles, 1.0)
-    shares = {}
-    for n, parts in articles.items():
-        held = Vocabulary.of(*parts)
-        shares[n] = sum(sum(map(held.holds, run)) / len(run) for run in runs) / len(runs)
-    return shares
+    if first:
+        lowered = question.lower()
+        names += clause_names(lowered, years, written_as_names(lowered, texts))
+    held = {n: Vocabulary.of(*parts) for n, parts in articles.items()}
+    return name_runs(question, set(names)), held
 
 
 def _render(chosen: Sequence[Candidate]) -> list[str]:

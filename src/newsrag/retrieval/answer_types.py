@@ -61,7 +61,7 @@ KINDS = (
         ),
         re.compile(
             rf"\b{_AMOUNT}[- ]years?[- ]old\b|\baged? (of )?{_AMOUNT}\b|, \d{{1,3}},|"
-            r"\b\d{1,3} years of age\b",
+            r"\b\d{1,3} years of age\b|\b(was|is) \d{1,3}(?=\s*[.;]|$)",  # "... Hagan was 66."
             _I,
         ),
     ),
@@ -119,7 +119,10 @@ KINDS = (
     ),
     AnswerKind(
         "clock",
-        re.compile(r"\bwhat (\w+ ){0,2}times?\b", _I),
+        re.compile(
+            r"\bwhat (\w+ ){0,2}times?\b|\b(winning|finishing|record|race|fastest|best) times?\b",
+            _I,
+        ),
         re.compile(
             r"\b\d+[.:]\d+\s?(seconds|secs?|s)\b|\b\d{1,2}:\d\d(:\d\d)?\b|"
             r"\b\d{1,2}\s?(a\.m\.|p\.m\.|am|pm)\b|\bUTC\b|\bin \d+ (hours?|minutes?)\b",
