@@ -18,7 +18,8 @@ MUGABE = evidence(
 )
 CHIRAC = evidence(
     "Jacques Chirac dies aged 86",
-    "Former French president Jacques Chirac died on Thursday in Paris. Chirac died aged 86 at his home.",
+    "Former French president Jacques Chirac died on Thursday in Paris. "
+    "Chirac died aged 86 at his home.",
     2,
 )
 
