@@ -247,3 +247,16 @@ def test_a_suspect_identified_by_his_age_and_name_is_named() -> None:
     text = "Officials identified the suspect as 21-year-old Patrick Crusius of Allen, Texas."
 
     assert not unreported_outcome("who was the suspect?", [evidence(title, text)])
+
+
+def test_a_price_it_will_cost_answers_how_much_it_cost_but_a_fine_it_could_get_does_not() -> None:
+    title = "Apple unveils iPod nano"
+    text = "The iPod nano comes in two sizes, a 2GB and a 4GB, and will cost $199 and $249."
+    fine = "Boeing could be fined up to $5 million by the regulator for the iPod nano deal."
+
+    assert not unreported_outcome(
+        "how much did the 4gb ipod nano cost?", [evidence(title, text)], {"ipod", "nano"}
+    )
+    assert unreported_outcome(
+        "how much was boeing fined for the ipod nano deal?", [evidence(title, fine)], {"boeing"}
+    )

@@ -366,3 +366,15 @@ def test_the_thing_lacking_is_kept_from_the_first_article_naming_it_not_the_firs
     each = search_named_parts(retriever, SearchRequest(question, 40), [MAGNITOGORSK])
 
     assert [chunks[0].article_id for chunks in each] == [4]
+
+
+def test_what_a_comparison_asks_after_its_two_things_is_asked_of_each() -> None:
+    parts = question_parts(
+        "compare the lion air crash with the calicut crash - how many people were on each plane?"
+    )
+
+    assert [part.subject for part in parts] == ["the lion air crash", "the calicut crash"]
+    assert [part.query for part in parts] == [
+        "how many people were on each plane the lion air crash",
+        "how many people were on each plane the calicut crash",
+    ]

@@ -45,6 +45,9 @@ class Outcome:
     # Whether a statement of what will happen reports it: "Tim Cook will be succeeding Jobs as
     # CEO" names a successor, "Rittenhouse could be convicted" no verdict.
     decided: bool = False
+    # Whether a statement of what will be, not what could be, reports it: "the 4GB model will
+    # cost $249" is its price, "Boeing could be fined up to $5m" no fine.
+    promised: bool = False
     # Whether a report holds one of the question's other words besides a name: "Hunter died of
     # kidney failure" answers "What was the cause of Robert Hunter's death?" in none of them.
     topical: bool = True
@@ -158,6 +161,7 @@ OUTCOMES = (
             r"\b(undisclosed|unspecified|unknown) (sum|amount|price|fee)\b",
             re.IGNORECASE,
         ),
+        promised=True,
     ),
     Outcome(  # a count of votes or seats, a score
         re.compile(
@@ -182,6 +186,8 @@ _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _UNREALISED = re.compile(
     r"\b(if|unless|whether|could|would|might|may|will|must|should|shall|to be|expected)\b", re.I
 )
+# "... could be fined", but not "... will cost": what will be is no result of a promised kind.
+_HEDGED = re.compile(r"\b(if|unless|whether|could|would|might|may|to be|expected)\b", re.I)
 UNREALISED_SPAN = 25
 
 
@@ -205,17 +211,19 @@ def asked_outcome(question: str) -> Outcome | None:
 
 def states_outcome(outcome: Outcome, statement: str) -> bool:
     """Whether the statement reports such a result, not one that could or will happen (unless
-    what will happen is decided: `Outcome.decided`)."""
+    what will happen is decided, `Outcome.decided`, or promised, `Outcome.promised`)."""
     return any(
-        outcome.decided or realised(statement, found.start())
+        outcome.decided or realised(statement, found.start(), promised=outcome.promised)
         for found in outcome.stated.finditer(statement)
     )
 
 
-def realised(statement: str, start: int) -> bool:
+def realised(statement: str, start: int, *, promised: bool = False) -> bool:
     """Whether what the statement says from `start` on is said as done: no "if", "could",
-    "will", "must"... in the UNREALISED_SPAN characters before it."""
-    return not _UNREALISED.search(statement[max(0, start - UNREALISED_SPAN) : start])
+    "will", "must"... in the UNREALISED_SPAN characters before it (with `promised`, "will" and
+    "must" are said as done)."""
+    hedge = _HEDGED if promised else _UNREALISED
+    return not hedge.search(statement[max(0, start - UNREALISED_SPAN) : start])
 
 
 def article_texts(evidence: Sequence[Evidence]) -> dict[str, list[str]]:

@@ -64,10 +64,12 @@ _ER_THAN = re.compile(
     rf"(?P<head>\w+er|(?:more|less|fewer)(?:\s+\w+)?)\s+than\s+{_NOT_A_NORM}(?P<b>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
+# What a comparison asks after its two things: "compare A with B - how many were on each?"
+_ASKED_AFTER = rf"(?:\s*(?:[,:;]|\s[\u2014\u2013-])\s*(?P<ask>{_ASKING}[^?]*?))?"
 # "Compare the death tolls of A and B", "How did A compare with B?"
 _COMPARE = re.compile(
     r"^(?P<head>compare\s+(?:the\s+[\w\s'-]+?\s+(?:of|in|for|from)\s+)?)(?P<a>.+?)\s+"
-    r"(?:and|with|to)\s+(?P<b>[^?]+?)\s*\??$",
+    rf"(?:and|with|to)\s+(?P<b>[^?]+?){_ASKED_AFTER}\s*\??$",
     re.IGNORECASE,
 )
 _COMPARED = re.compile(
@@ -175,7 +177,7 @@ def _two_parts(question: str, carried: str = "") -> list[Part]:
     for form, kind in forms:
         found = form.match(question)
         if found:
-            head = found["head"].strip()
+            head = (found.groupdict().get("ask") or found["head"]).strip()
             first = found["a"].strip()
             second = _carried(found["b"], first) if _BACK.match(found["b"]) else found["b"]
             return _parts(
