@@ -31,6 +31,7 @@ from newsrag.retrieval.qualifiers import another_kind
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
+from newsrag.retrieval.unnamed import unnamed
 from newsrag.text import YEAR, split_sentences
 
 # Fitted by scripts/fit_answerability.py (see its output in the issue notes), one per signal;
@@ -67,7 +68,8 @@ class Signals:
     typed: float  # the same, of sentences holding the kind of thing asked for (a sum, a name)
     other_year: float  # 1 when the question names a year the best article is not from
     # 1 when a result asked about is reported nowhere, or the best article's prize (title, race)
-    # is of another kind than the one asked about, or lacks the category asked ("women's")
+    # is of another kind than the one asked about, or lacks the category asked ("women's"), or
+    # never gives the name asked for ("the name of the flight engineer": `unnamed`)
     unreported: float
     # 1 when the best article is about something else: little similarity and few of the words
     unrelated: float = 0.0
@@ -114,6 +116,7 @@ class Signals:
                 unreported(question, evidence, named | written_as_names(question, texts))
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
                 or not all(article.holds(category) for category in categories)
+                or unnamed(question, first)
             ),
             unrelated=float(
                 max((source.score for source in sources[:LEADING]), default=0.0)
