@@ -93,3 +93,15 @@ def test_a_dispute_sorted_out_is_reported_as_settled() -> None:
     text = "Apple Inc. announced it has settled its trademark dispute with Apple Corps."
 
     assert not unreported_event("did apple corps ever sort it out?", [evidence(title, text)])
+
+
+def test_a_return_asked_about_is_unreported_until_one_is_stated() -> None:
+    title = "Russia's Navalny airlifted to Germany"
+    flown = "Alexei Navalny was airlifted from Omsk to Berlin. He was flown to the Charité."
+    question = "when did navalny fly back to russia after his treatment in berlin?"
+
+    assert unreported_event(question, [evidence(title, flown)])
+    assert not unreported_event(question, [evidence(title, "Navalny returned to Russia.")])
+    assert not unreported_event(
+        "did navalny go back to russia?", [evidence(title, "Navalny flew back to Moscow.")]
+    )

@@ -37,6 +37,15 @@ _LATER = re.compile(
     r"(?:\s+(?:(?:actually|really|officially|finally|ever)\s+)?(?P<verb>[a-z]+)\b|\s*\??$)",
     re.IGNORECASE,
 )
+# "When did Navalny fly back to Russia?", "Did the season start back up?": whether (or when)
+# someone or something returned, which coverage from before the return does not say.
+_GOING_BACK = ("go", "come", "fly", "head", "move", "start", "bring", "get", "sail", "travel")
+_BACK = re.compile(
+    r"^(?:when|(?:on )?(?:what|which) (?:date|day|year|month)|did|has|have|had|was|were|is)\b"
+    rf".*?\b(?:{'|'.join(_GOING_BACK)})(?:es|s|ing)? back\b",
+    re.IGNORECASE,
+)
+_RETURNED = ("returned", "returns", "resumed", "resumes")
 _IRREGULAR = {
     "be": ("was", "were", "been"),
     "become": ("became",),
@@ -104,11 +113,13 @@ def unreported_event(
     verb, or "did (not) V", with no "will", "could", "must" or "if" just before it, and no year
     but the question's when it names one. A question asking when ("What date did X finally
     V?") is unreported only when the verb is found as planned ("intends to leave"): the date of
-    a flight is often told as a launch."""
+    a flight is often told as a launch. Whether (or when) someone went back ("when did Navalny
+    fly back to Russia?") is unreported unless a return is stated ("returned", "flew back")."""
     clause = asked_clause(" ".join(question.split()))
     found = _LATER.search(clause)
-    forms = _event_forms(found)
-    if found is None or forms is None:
+    back = None if found else _BACK.search(clause)
+    forms = _event_forms(found) if found else _return_forms(back)
+    if forms is None:
         return False
     done, said = forms
     years = set(YEAR.findall(clause))
@@ -124,7 +135,7 @@ def unreported_event(
             if _states(done, said, statement):
                 return False
             planned = planned or bool(said.search(statement) or done.search(statement))
-    return planned or not found["when"]
+    return planned or back is not None or (found is not None and not found["when"])
 
 
 def stating_event(question: str) -> Callable[[str], bool] | None:
@@ -150,6 +161,18 @@ def _event_forms(found: re.Match[str] | None) -> tuple[re.Pattern[str], re.Patte
     bases = {same for base in _bases(verb) for same in (base, *_SAME.get(base, ()))}
     done = _alternatives({form for base in bases for form in _done_forms(base)})
     return done, _alternatives(bases)
+
+
+def _return_forms(
+    found: re.Match[str] | None,
+) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """For a question about going back (`_BACK`), the forms stating a return done ("flew back",
+    "returned") and planned ("fly back", "return")."""
+    if found is None:
+        return None
+    done = {f"{form} back" for verb in _GOING_BACK for form in _done_forms(verb)}
+    planned = {*(f"{verb} back" for verb in _GOING_BACK), "return", "resume"}
+    return _alternatives({*done, *_RETURNED}), _alternatives(planned)
 
 
 def _statements(parts: Sequence[str]) -> Iterable[str]:
