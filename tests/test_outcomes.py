@@ -260,3 +260,21 @@ def test_a_price_it_will_cost_answers_how_much_it_cost_but_a_fine_it_could_get_d
     assert unreported_outcome(
         "how much was boeing fined for the ipod nano deal?", [evidence(title, fine)], {"boeing"}
     )
+
+
+def test_a_conviction_does_not_answer_how_many_years_someone_got_but_a_sentence_does() -> None:
+    title = "California lawyer Michael Avenatti convicted of attempted extortion"
+    convicted = "A federal jury convicted Michael Avenatti of trying to extort Nike."
+    sentenced = "Michael Avenatti was sentenced to 30 months in prison for trying to extort Nike."
+    question = "how many years did michael avenatti get for trying to extort nike?"
+
+    assert unreported_outcome(question, [evidence(title, convicted)])
+    assert not unreported_outcome(question, [evidence(title, sentenced)])
+
+
+def test_a_name_written_with_won_asks_for_no_result() -> None:
+    title = "Burundi President Pierre Nkurunziza dies aged 55"
+    text = "Nkurunziza became president of the African nation in 2005."
+    question = "nkurunziza and seoul mayor park won-soon - which of them took office first?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])

@@ -19,6 +19,7 @@ from newsrag.retrieval.parts import (
 )
 from newsrag.retrieval.search import Retriever, SearchRequest
 from newsrag.retrieval.select import select_sources
+from tests.test_time_fallback import answering
 
 
 def chunk(article: int, text: str = "", title: str = "", score: float = 0.6) -> RetrievedChunk:
@@ -378,3 +379,15 @@ def test_what_a_comparison_asks_after_its_two_things_is_asked_of_each() -> None:
         "how many people were on each plane the lion air crash",
         "how many people were on each plane the calicut crash",
     ]
+
+
+def test_the_first_article_stays_a_source_beside_a_far_closer_one_naming_the_other_thing() -> None:
+    boseman = chunk(3, "Boseman's cancer was diagnosed in 2016.", "chadwick boseman dies", 0.40)
+    kobe = chunk(4, "Bryant retired from the NBA in 2016.", "kobe bryant dies", 0.61)
+    chat = answering(ByWords([boseman, kobe]))
+
+    found = chat.retrieve(
+        "Was Chadwick Boseman diagnosed with cancer in the same year Kobe Bryant retired?"
+    )
+
+    assert [source.url for source in found.sources] == [boseman.url, kobe.url]

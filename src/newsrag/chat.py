@@ -233,8 +233,10 @@ class ChatService:
             if recalled is not None:
                 window, request, chunks = None, unbounded, recalled
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
+            named: list[RetrievedChunk] = []  # the first article, naming the other things
             if not parts and not recent:
                 each = search_named_parts(self.retriever, unbounded, chunks)
+                named = chunks[:1] if each else []
             if each:
                 chunks = with_parts(chunks, each)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
@@ -244,7 +246,9 @@ class ChatService:
                 self.top_k,
                 per_article=self.chunks_per_article,
                 min_ratio=0.0 if recent else self.min_source_ratio,
-                kept={found[0].article_id for found in [*each, _cited(chunks, before)] if found},
+                kept={
+                    found[0].article_id for found in [*each, named, _cited(chunks, before)] if found
+                },
             )
             if self.read_articles and not recent:
                 read = sources[: self.read_articles + len(each)]

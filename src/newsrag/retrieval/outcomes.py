@@ -60,7 +60,7 @@ OUTCOMES = (
     Outcome(
         # "the prize won by Wangari Maathai" names a result, and "the already-elected
         # successor" someone by one; neither asks for one.
-        re.compile(r"(?<!-)\b(won|win|wins|winner|winners|elected)\b(?! by\b)", re.IGNORECASE),
+        re.compile(r"(?<!-)\b(won|win|wins|winner|winners|elected)\b(?!-|\sby\b)", re.IGNORECASE),
         re.compile(
             r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|"
             r"champions?|lost|loses|losing|(first|originally|newly) elected|"
@@ -73,7 +73,9 @@ OUTCOMES = (
         re.compile(
             r"\b(prison|jail) (sentences?|terms?)\b|\bwhat sentences?\b|"
             r"\b(years|months) (in|behind) (prison|jail|bars)\b|"
-            r"\bhow long (\w+ ){0,8}?(jailed|imprisoned|locked up|in prison|in jail)\b",
+            r"\bhow long (\w+ ){0,8}?(jailed|imprisoned|locked up|in prison|in jail)\b|"
+            r"\bhow (many (years|months)|much time|long) (\w+ ){0,6}?"
+            r"(?<!to )(get|got|receive|be given)\b",  # "how many years did X get?"
             re.IGNORECASE,
         ),
         re.compile(
