@@ -70,6 +70,13 @@ def test_an_age_answers_who_was_older() -> None:
     assert answer_strength(question, "Mugabe died aged 95 in Singapore.") == 1.0
 
 
+def test_a_new_name_does_not_answer_which_of_the_two_named_lived_longer() -> None:
+    question = "who lived longer, doris day or gloria vanderbilt?"
+
+    assert answer_strength(question, "Day was born Doris Kappelhoff in Cincinnati.") == 0.0
+    assert answer_strength(question, "Vanderbilt died aged 95 at her home.") == 1.0
+
+
 def test_a_statement_of_the_result_asked_answers_it_before_a_mere_name() -> None:
     question = "Who took over from Dan Akerson as GM's chief executive?"
 

@@ -259,7 +259,8 @@ def asks_kind(question: str) -> bool:
 
 def answer_strength(question: str, sentence: str) -> float:
     """1.0 when the sentence holds an answer of a specific kind the question asks for (a
-    duration for "how long", a name the question lacks for "who", a statement of the result a
+    duration for "how long", a name the question lacks for "who" asking no such kind: "who was
+    older, A or B?" asks for an age of the two it names; a statement of the result a
     question about one asks for: `retrieval/outcomes.py`); PARTLY when it asks who had a result
     and the sentence names someone new or states the result, not both; 0.4 when the question
     asks for a quantity and the sentence merely holds a number; else 0.0."""
@@ -267,7 +268,7 @@ def answer_strength(question: str, sentence: str) -> float:
     if any(kind.found.search(sentence) for kind in kinds):
         return 1.0
     stated = result is not None and not kinds and states_outcome(result, sentence)
-    if names:
+    if names and not kinds:  # "who was older, A or B?" asks an age of the two it names
         asked = question.lower()
         named = any(name.lower() not in asked for name in _NAME.findall(sentence))
         if named and (stated or result is None):  # "Who won?": a winner named as such
