@@ -233,10 +233,10 @@ class ChatService:
             if recalled is not None:
                 window, request, chunks = None, unbounded, recalled
             each = search_parts(self.retriever, request, parts, timed=self.time_awareness)
-            named: list[RetrievedChunk] = []  # the first article, naming the other things
+            first: list[RetrievedChunk] = []  # the first article, naming the things held
             if not parts and not recent:
                 each = search_named_parts(self.retriever, unbounded, chunks)
-                named = chunks[:1] if each else []
+                first = chunks[:1] if each else []
             if each:
                 chunks = with_parts(chunks, each)
             chunks = follow_up_chunks(self.retriever, request, question, before, chunks)
@@ -247,7 +247,7 @@ class ChatService:
                 per_article=self.chunks_per_article,
                 min_ratio=0.0 if recent else self.min_source_ratio,
                 kept={
-                    found[0].article_id for found in [*each, named, _cited(chunks, before)] if found
+                    found[0].article_id for found in [*each, first, _cited(chunks, before)] if found
                 },
             )
             if self.read_articles and not recent:

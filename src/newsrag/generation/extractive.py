@@ -25,7 +25,7 @@ from newsrag.retrieval.events import stating_event
 from newsrag.retrieval.names import lower_case_words, written_as_names
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import clause_names
-from newsrag.retrieval.parts import TWO_THINGS, question_parts
+from newsrag.retrieval.parts import TWO_THINGS, Kind, question_parts
 from newsrag.text import ANAPHORIC, YEAR, keywords, split_sentences
 
 MIN_WORDS = 5
@@ -100,19 +100,7 @@ class ExtractiveGenerator(Generator):
             self._best(part.query, evidence, limit, said, whole=False)
             for part, said in zip(parts, asked, strict=True)
         ]
-        chosen = [found for best in each for found in best]
-        if not chosen:
-            return [NOT_COVERED]
-        answered = [  # each part's sentences from the article of its best one
-            Answered(
-                part.subject,
-                tuple((f"{c.before} {c.text}", c.n, c.day) for c in best if c.n == best[0].n),
-            )
-            for part, best in zip(parts, each, strict=True)
-            if best
-        ]
-        compared = comparison(question, parts[0].kind, answered)
-        return [*_render(chosen), *([compared] if compared else [])]
+        return _each_answered(question, parts[0].kind, [part.subject for part in parts], each)
 
     def _pick_apart(
         self,
@@ -129,16 +117,7 @@ class ExtractiveGenerator(Generator):
             self._best(question, [item for item in evidence if item.n == n], limit, message, False)
             for n, _ in apart
         ]
-        chosen = [found for best in each for found in best]
-        if not chosen:
-            return [NOT_COVERED]
-        answered = [
-            Answered(subject, tuple((f"{c.before} {c.text}", c.n, c.day) for c in best))
-            for (_, subject), best in zip(apart, each, strict=True)
-            if best
-        ]
-        compared = comparison(question, "choice", answered)
-        return [*_render(chosen), *([compared] if compared else [])]
+        return _each_answered(question, "choice", [subject for _, subject in apart], each)
 
     def _best(
         self,
@@ -330,6 +309,26 @@ def _named_runs(
         names += clause_names(lowered, years, written_as_names(lowered, texts))
     held = {n: Vocabulary.of(*parts) for n, parts in articles.items()}
     return name_runs(question, set(names)), held
+
+
+def _each_answered(
+    question: str, kind: Kind, subjects: Sequence[str], each: Sequence[Sequence[Candidate]]
+) -> list[str]:
+    """The sentences chosen for each part (its `subject`), rendered, then the comparison of the
+    parts when one is asked for, from each part's sentences of the article of its best one."""
+    chosen = [found for best in each for found in best]
+    if not chosen:
+        return [NOT_COVERED]
+    answered = [
+        Answered(
+            subject,
+            tuple((f"{c.before} {c.text}", c.n, c.day) for c in best if c.n == best[0].n),
+        )
+        for subject, best in zip(subjects, each, strict=True)
+        if best
+    ]
+    compared = comparison(question, kind, answered)
+    return [*_render(chosen), *([compared] if compared else [])]
 
 
 def _render(chosen: Sequence[Candidate]) -> list[str]:
