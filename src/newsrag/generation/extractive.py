@@ -25,7 +25,7 @@ from newsrag.retrieval.events import stating_event
 from newsrag.retrieval.names import lower_case_words, written_as_names
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.outcomes import clause_names
-from newsrag.retrieval.parts import TWO_THINGS, Kind, question_parts
+from newsrag.retrieval.parts import TWO_THINGS, Kind, lacking_things, naming, question_parts
 from newsrag.text import ANAPHORIC, YEAR, keywords, split_sentences
 
 MIN_WORDS = 5
@@ -114,7 +114,7 @@ class ExtractiveGenerator(Generator):
         the comparison of the two when one is asked for and both give a value."""
         limit = self.max_sentences // len(apart) + 1
         each = [
-            self._best(question, [item for item in evidence if item.n == n], limit, message, False)
+            self._best(question, [i for i in evidence if i.n == n], limit, message, whole=False)
             for n, _ in apart
         ]
         return _each_answered(question, "choice", [subject for _, subject in apart], each)
@@ -256,16 +256,16 @@ def named_apart(question: str, evidence: Sequence[Evidence]) -> list[tuple[int, 
     with the name it is asked about by; else none (also when a thing lacking is named by no
     source)."""
     runs, held = _named_runs(question, evidence, first=True)
-    if len(runs) < 2 or not held or not TWO_THINGS.search(question):
+    if not held or not TWO_THINGS.search(question):
         return []
     first = next(iter(held))
-    lacking = [run for run in runs if not any(map(held[first].holds, run))]
-    if not lacking or len(lacking) == len(runs):
+    lacking = lacking_things(runs, held[first])
+    if not lacking:
         return []
     own = next(run for run in runs if run not in lacking)
     apart = [(first, " ".join(own).title())]
     for run in lacking:
-        n = next((n for n, words in held.items() if all(map(words.holds, run))), None)
+        n = naming(run, held)
         if n is None:
             return []
         if n not in dict(apart):

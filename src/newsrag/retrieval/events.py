@@ -118,7 +118,7 @@ def unreported_event(
     clause = asked_clause(" ".join(question.split()))
     found = _LATER.search(clause)
     back = None if found else _BACK.search(clause)
-    forms = _event_forms(found) if found else _return_forms(back)
+    forms = _event_forms(found) if found else (_returned() if back else None)
     if forms is None:
         return False
     done, said = forms
@@ -163,18 +163,6 @@ def _event_forms(found: re.Match[str] | None) -> tuple[re.Pattern[str], re.Patte
     return done, _alternatives(bases)
 
 
-def _return_forms(
-    found: re.Match[str] | None,
-) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """For a question about going back (`_BACK`), the forms stating a return done ("flew back",
-    "returned") and planned ("fly back", "return")."""
-    if found is None:
-        return None
-    done = {f"{form} back" for verb in _GOING_BACK for form in _done_forms(verb)}
-    planned = {*(f"{verb} back" for verb in _GOING_BACK), "return", "resume"}
-    return _alternatives({*done, *_RETURNED}), _alternatives(planned)
-
-
 def _statements(parts: Sequence[str]) -> Iterable[str]:
     yield parts[0]
     for text in parts[1:]:
@@ -217,3 +205,12 @@ def _done_forms(base: str) -> set[str]:
     else:
         forms |= {f"{base}ed", f"{base}{base[-1]}ed"}
     return forms
+
+
+@functools.cache
+def _returned() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For a question about going back (`_BACK`), the forms stating a return done ("flew back",
+    "returned") and planned ("fly back", "return"); the same for every such question."""
+    done = {f"{form} back" for verb in _GOING_BACK for form in _done_forms(verb)}
+    planned = {*(f"{verb} back" for verb in _GOING_BACK), "return", "resume"}
+    return _alternatives({*done, *_RETURNED}), _alternatives(planned)

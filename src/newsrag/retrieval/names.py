@@ -63,7 +63,7 @@ class ProperNames:
         }
 
 
-_DAYS = frozenset(name.lower() for name in calendar.day_name)
+DAYS = frozenset(name.lower() for name in calendar.day_name)
 
 
 def written_as_names(question: str, texts: Sequence[str]) -> set[str]:
@@ -95,5 +95,5 @@ def _candidate(word: str) -> bool:
         and word not in STOPWORDS
         and word not in TITLES
         and word not in MONTHS
-        and word not in _DAYS
+        and word not in DAYS
     )

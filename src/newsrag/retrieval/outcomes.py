@@ -184,12 +184,11 @@ SHARED_WORDS = 3
 # How long after a year ends its results are still reported ("won the 2019 election" in January).
 REPORTING_DAYS = 31
 _RELATIVE = re.compile(r"\w\s+(?:that|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
-# "If convicted, Rittenhouse could receive ..." reports no result.
-_UNREALISED = re.compile(
-    r"\b(if|unless|whether|could|would|might|may|will|must|should|shall|to be|expected)\b", re.I
-)
-# "... could be fined", but not "... will cost": what will be is no result of a promised kind.
-_HEDGED = re.compile(r"\b(if|unless|whether|could|would|might|may|to be|expected)\b", re.I)
+# "If convicted, Rittenhouse could receive ..." reports no result; nor, unless its kind is
+# promised ("... will cost $249"), does "... will receive".
+_HEDGES = r"if|unless|whether|could|would|might|may|to be|expected"
+_HEDGED = re.compile(rf"\b({_HEDGES})\b", re.I)
+_UNREALISED = re.compile(rf"\b({_HEDGES}|will|must|should|shall)\b", re.I)
 UNREALISED_SPAN = 25
 
 

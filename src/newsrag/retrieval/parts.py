@@ -13,13 +13,13 @@ lacks (`search_named_parts`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from newsrag.models import RetrievedChunk, Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.coverage import chunk_vocabulary, name_runs, specific_terms
+from newsrag.retrieval.coverage import Vocabulary, chunk_vocabulary, name_runs, specific_terms
 from newsrag.retrieval.names import lower_case_words
 from newsrag.retrieval.outcomes import clause_names
 from newsrag.retrieval.search import Retriever, SearchRequest
@@ -245,9 +245,8 @@ def search_named_parts(
     # its first word too, and names the store writes but once ("jolo")
     named = retriever.proper_names(lower_case_words(question.lower()), seen=1)
     runs = name_runs(question, {*clause_names(question, set(YEAR.findall(question))), *named})
-    held = chunk_vocabulary(first_article(found))
-    lacking = [run for run in runs if not any(map(held.holds, run))]
-    if len(runs) < 2 or not lacking or len(lacking) == len(runs):
+    lacking = lacking_things(runs, chunk_vocabulary(first_article(found)))
+    if not lacking:
         return []
     told = {word for run in runs if run not in lacking for word in run}
     query = " ".join(word for word in question.split() if not keywords(word) & told)
@@ -259,13 +258,27 @@ def search_named_parts(
     vocabularies = {article: chunk_vocabulary(own) for article, own in articles.items()}
     each = []
     for run in lacking:
-        naming = next((a for a, v in vocabularies.items() if all(map(v.holds, run))), None)
-        if naming is not None:
+        article = naming(run, vocabularies)
+        if article is not None:
             each.append(
-                [c for c in chunks if c.article_id == naming]
-                + [c for c in chunks if c.article_id != naming]
+                [c for c in chunks if c.article_id == article]
+                + [c for c in chunks if c.article_id != article]
             )
     return each
+
+
+def lacking_things(runs: Sequence[list[str]], first: Vocabulary) -> list[list[str]]:
+    """The things a question names apart (`runs`, as `name_runs` groups them) that its first
+    article's words (`first`) lack, when it names two or more and the article holds some of
+    them; else none."""
+    lacking = [run for run in runs if not any(map(first.holds, run))]
+    return lacking if len(runs) >= 2 and len(lacking) < len(runs) else []
+
+
+def naming(run: Sequence[str], articles: Mapping[int, Vocabulary]) -> int | None:
+    """The first of the `articles` (their words, by id) holding every word of the thing `run`
+    names, if any."""
+    return next((key for key, words in articles.items() if all(map(words.holds, run))), None)
 
 
 def closest_first(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:

@@ -9,11 +9,11 @@ hold, not a month, a day or a people's name, within NEAR words of the thing's no
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 
 from newsrag.models import RetrievedChunk
+from newsrag.retrieval.names import DAYS
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import STOPWORDS, split_sentences
@@ -25,7 +25,6 @@ _NAME_OF = re.compile(
 )
 # Where the thing's words end: "the pilot flying ...", "the baby rescued ...", "the driver in".
 _THING_END = re.compile(r"^(?:\w+(?:ed|ing)|who|whom|whose|that|which|where|when)$", re.IGNORECASE)
-_DAYS = frozenset(day.lower() for day in calendar.day_name)
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _WORDS = re.compile(r"[\w'’-]+")
 NEAR = 6
@@ -86,7 +85,7 @@ def _named(words: Sequence[str], at: int, asked: set[str]) -> bool:
             _CAPITALISED.fullmatch(word)
             and lowered not in asked
             and lowered not in MONTHS
-            and lowered not in _DAYS
+            and lowered not in DAYS
             and lowered not in NATIONS
         ):
             return True
