@@ -158,6 +158,14 @@ def test_an_acronym_is_held_by_the_words_it_stands_for() -> None:
     assert not held.holds("fbi")
 
 
+def test_an_abbreviated_title_is_held_by_its_words_written_out() -> None:
+    held = Vocabulary.of("General Motors named Mary Barra as its new chief executive.")
+
+    assert held.holds("ceo")
+    assert not held.holds("cfo")
+    assert "ceo" in specific_terms("How long had Mary Barra worked at GM when she was named CEO?")
+
+
 def test_an_acronym_ending_in_a_roman_numeral_keeps_it_whole() -> None:
     held = Vocabulary.of("The submarine was sunk in World War II off Okinawa.")
 

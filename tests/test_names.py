@@ -8,13 +8,19 @@ from collections.abc import Mapping, Sequence
 
 from newsrag.models import Source
 from newsrag.retrieval.answerability import Signals
-from newsrag.retrieval.names import ProperNames, lower_case_words, written_as_names
+from newsrag.retrieval.names import ProperNames, described, lower_case_words, written_as_names
 from newsrag.store import ArticleStore, ChunkSearch, Database
 from tests.conftest import FakeEmbedder, article
 from tests.db_helpers import write
 from tests.test_answer_checks import evidence
 
-SPELLED = {"boston": (5, 0), "marathon": (1, 6), "kosgei": (3, 1), "chicago": (1, 0)}
+SPELLED = {
+    "detroit": (4, 0),
+    "boston": (5, 0),
+    "marathon": (1, 6),
+    "kosgei": (3, 1),
+    "chicago": (1, 0),
+}
 
 
 class Spellings:
@@ -114,3 +120,25 @@ def test_words_the_evidence_writes_capitalised_inside_sentences_are_names() -> N
     found = written_as_names("what sentence did bruce mcarthur get at his hearing?", [text])
 
     assert found == {"bruce", "mcarthur"}  # "Sentence" opens its sentence, and is not one
+
+
+def test_what_a_maker_makes_or_where_it_is_describes_it_and_is_no_name() -> None:
+    assert described("how much did the mac maker pay the beatles' label?") == {"mac"}
+    assert described("the senate vote on the detroit automaker bailout") == {"detroit"}
+    assert described("who won the 2019 boston marathon?") == set()
+
+
+def test_a_maker_described_by_its_city_is_answerable_from_an_article_not_naming_it() -> None:
+    question = "what was the senate vote on the $14 billion detroit automaker bailout?"
+    found = [
+        evidence(
+            "US automaker bailout deal fails to pass Senate",
+            "The US$14 billion bailout of the automakers failed in the Senate by 52-35.",
+        )
+    ]
+    best = [Source(1, found[0].chunk.title, found[0].chunk.url, 0.6, None, "Wikinews")]
+
+    signals = Signals.of(question, best, found, ProperNames(Spellings()).named)
+
+    assert signals.names == 1.0
+    assert signals.answerable

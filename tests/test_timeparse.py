@@ -180,3 +180,19 @@ def test_a_version_number_is_not_a_date() -> None:
 
 def test_an_update_as_a_thing_is_no_recency() -> None:
     assert parse_time("What did the iOS 4 update change?", AS_OF) is None
+
+
+def test_after_an_event_dated_by_its_year_starts_when_the_year_does() -> None:
+    found = window("how many games was he suspended for after the 2004 brawl with detroit?")
+
+    assert found.start == date(2004, 1, 1)
+    assert found.end is None
+    assert found.label == "since 2004"
+
+
+def test_before_an_event_dated_by_its_month_ends_when_the_month_does() -> None:
+    found = window("What did shops sell before the March 2020 lockdown?")
+
+    assert found.start is None
+    assert found.end == date(2020, 4, 1)
+    assert found.label == "up to March 2020"

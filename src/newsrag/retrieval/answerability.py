@@ -25,7 +25,7 @@ from newsrag.retrieval.coverage import (
     specific_terms,
 )
 from newsrag.retrieval.events import unreported
-from newsrag.retrieval.names import lower_case_words, written_as_names
+from newsrag.retrieval.names import described, lower_case_words, written_as_names
 from newsrag.retrieval.outcomes import REPORTING_DAYS
 from newsrag.retrieval.qualifiers import another_kind
 from newsrag.retrieval.search import topic_words
@@ -89,7 +89,11 @@ class Signals:
         article = chunk_vocabulary(first)
         wanted = sorted(topic_words(question))
         held = evidence_vocabulary(evidence)
-        lacked = {word for word in lower_case_words(question) if not held.holds(word)}
+        lacked = {
+            word
+            for word in lower_case_words(question) - described(question)
+            if not held.holds(word)
+        }
         # The month a question names is the search's time (with its reporting lag), not a name
         # its article must print: a story of late November may be published in December. Its
         # year is held by an article of that year, or of the next one's first REPORTING_DAYS:

@@ -34,6 +34,13 @@ _MEASURE = re.compile(
 )
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 STEM = 5
+# Titles a question abbreviates and an article writes out: "CEO" is held by "chief executive".
+ABBREVIATED = {
+    "ceo": ("chief", "executive"),
+    "cfo": ("chief", "financial"),
+    "gop": ("republican",),
+    "govt": ("government",),
+}
 
 
 def specific_terms(question: str) -> list[str]:
@@ -106,8 +113,11 @@ class Vocabulary:
         ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
         the words another ("Britain's" and "British", "French" and "France"), or the term is a
         plural whose singular is one of the words ("Macs" and "Mac"), or the term is a number
-        with its unit and the number is one of the words ("400m" and "400 m")."""
+        with its unit and the number is one of the words ("400m" and "400 m"), or the term
+        abbreviates a title whose words are held ("CEO" and "chief executive": ABBREVIATED)."""
         measured = _MEASURE.fullmatch(term)
+        if term in ABBREVIATED and all(map(self.holds, ABBREVIATED[term])):
+            return True
         return any(
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
             for word in (term, *NATIONS.get(term, ()), singular(term))

@@ -26,7 +26,9 @@ _DATE_FORMS = [
     rf"{_MONTH},?\s+{_YEAR}",  # March 2020
     rf"{_YEAR}",  # 2019
 ]
-_PREPOSITION = r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of|for)\s+(?:the\s+)?"
+_PREPOSITION = (
+    r"(?P<prep>in|during|on|since|after|before|until|till|by|from|of|for)\s+(?P<the>the\s+)?"
+)
 RECENT = re.compile(
     r"\b(latest|recent|recently|newest|most recent|lately|current|currently|breaking|"
     r"new developments?|right now|these days|up to date|what(?:'s| is) new|anything new|"
@@ -58,7 +60,9 @@ def parse_time(question: str, as_of: date) -> TimeWindow | None:
 def _explicit(question: str) -> tuple[date | None, date | None, str] | None:
     """A named date, month or year, and the preposition before it (before/after/since...).
     A bare year counts only after a preposition ("in 2019"), not as an adjective ("the 2019
-    election"), unless it is the only date in the question and follows no noun."""
+    election"), unless it is the only date in the question and follows no noun. A date after
+    "the" dates an event, which "after" or "before" bounds: "after the 2004 brawl" is news
+    since 2004 began, "before the March 2020 lockdown" news up to the end of March 2020."""
     for form in _DATE_FORMS:
         for match in re.finditer(rf"\b(?:{_PREPOSITION})?{form}\b", question, re.IGNORECASE):
             groups = match.groupdict()
@@ -66,6 +70,10 @@ def _explicit(question: str) -> tuple[date | None, date | None, str] | None:
                 continue
             start, end, label = _span(groups)
             prep = (groups.get("prep") or "").lower()
+            if groups.get("the") and prep in ("before", "until", "till"):
+                return None, end, f"up to {label}"
+            if groups.get("the") and prep == "after":
+                return start, None, f"since {label}"
             if prep in ("before", "until", "till"):
                 return None, start, f"before {label}"
             if prep in ("after",):
