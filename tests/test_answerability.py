@@ -255,6 +255,18 @@ def test_an_article_on_something_else_does_not_answer_a_question_naming_unseen_n
     assert similar.unrelated == 0.0
 
 
+def test_an_article_holding_none_of_the_words_needs_more_similarity_to_be_on_topic() -> None:
+    strike = "United States military kills Qasem Soleimani"
+    text = "A US air strike killed Qasem Soleimani near Baghdad airport; six others died."
+    question = "what caused the huge explosion at the port of beirut in 2020?"
+
+    signals = Signals.of(question, *found(strike, text, score=0.47, year=2020, month=1))
+
+    assert signals.words == 0.0
+    assert signals.unrelated == 1.0
+    assert not signals.answerable
+
+
 def test_a_source_matching_well_after_the_first_is_no_story_on_something_else() -> None:
     question = "how old were hosni mubarak and ginger baker when they died?"
     baker = "Rock drummer Ginger Baker remembered"

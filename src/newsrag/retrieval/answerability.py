@@ -44,9 +44,13 @@ THRESHOLD = 0.5
 # the LEADING sources reaches this similarity, is about something else ("how many died when the
 # morandi bridge collapsed in genoa?" finds an earthquake in Turkey): names the store has never
 # seen are lower-case words to it. (A two-part question's second part leads the sources after
-# the first, and may match better: "the deaths of hosni mubarak and ginger baker".)
+# the first, and may match better: "the deaths of hosni mubarak and ginger baker".) The fewer of
+# the words it holds, the more similarity it needs, UNRELATED_SLOPE more for each share of the
+# words below UNRELATED_WORDS: "what caused the explosion at the port of beirut in 2020?" finds
+# an air strike at 0.47 holding none of them.
 UNRELATED_SIMILARITY = 0.45
 UNRELATED_WORDS = 1 / 3
+UNRELATED_SLOPE = 0.3
 LEADING = 2
 # The category of a contest, which its report (the best article) must name as the question's
 # names: the men's 400 m hurdles, reported without the word, do not answer who won the women's.
@@ -123,9 +127,9 @@ class Signals:
                 or unnamed(question, first)
             ),
             unrelated=float(
-                max((source.score for source in sources[:LEADING]), default=0.0)
-                < UNRELATED_SIMILARITY
-                and words <= UNRELATED_WORDS
+                words <= UNRELATED_WORDS
+                and max((source.score for source in sources[:LEADING]), default=0.0)
+                < UNRELATED_SIMILARITY + UNRELATED_SLOPE * (UNRELATED_WORDS - words)
             ),
         )
 
