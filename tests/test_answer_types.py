@@ -153,6 +153,15 @@ def test_which_group_asks_for_a_name_with_words_between() -> None:
     assert answer_strength(question, "Police suspect the Abu Sayyaf Group.") == 1.0
 
 
+def test_what_someone_described_at_length_died_of_asks_for_a_cause() -> None:
+    question = "What did the CIA officer behind the 'Argo' rescue die of?"
+
+    assert (
+        answer_strength(question, "According to his publicist, Mendez died of Parkinson's.") == 1.0
+    )
+    assert answer_strength(question, "Mendez died Saturday, aged 78.") == 0.0
+
+
 def test_what_killed_someone_is_answered_by_a_cause_not_a_purpose() -> None:
     question = "What illness killed the CIA master of disguise?"
 

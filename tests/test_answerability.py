@@ -235,6 +235,7 @@ def test_a_party_s_nickname_is_held_by_its_name() -> None:
 
     assert held.holds("tory")
     assert not held.holds("labour")
+    assert Vocabulary.of("Liberal Democrats are to find a new leader.").holds("lib")
 
 
 def test_a_sum_in_billions_is_held_by_its_number() -> None:

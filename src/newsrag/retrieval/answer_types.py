@@ -189,8 +189,8 @@ KINDS = (
         "cause",
         re.compile(
             r"\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
-            r"\bblamed (on|for)\b|\bhow did (\w+ ){1,6}(die|get killed)\b|"
-            r"\bwhat did (\w+ ){1,4}die (of|from)\b",
+            r"\bblamed (on|for)\b|\bhow did (\S+ ){1,8}(die|get killed)\b|"
+            r"\bwhat did (\S+ ){1,8}die (of|from)\b",
             _I,
         ),
         re.compile(_CAUSED, _I),

@@ -38,7 +38,6 @@ STEM = 5
 ABBREVIATED = {
     "ceo": ("chief", "executive"),
     "cfo": ("chief", "financial"),
-    "gop": ("republican",),
     "govt": ("government",),
 }
 

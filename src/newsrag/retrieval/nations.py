@@ -35,7 +35,7 @@ thailand thai | tonga tongan | tunisia tunisian | turkey turkish turk | uganda u
 ukraine ukrainian | america american usa us | venezuela venezuelan |
 vietnam vietnamese | yemen yemeni | zimbabwe zimbabwean |
 tory tories conservative conservatives | gop republican republicans |
-dems democrat democrats democratic
+dem dems democrat democrats democratic | lib libs liberal liberals
 """
 
 
