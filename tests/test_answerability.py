@@ -280,3 +280,24 @@ def test_a_source_matching_well_after_the_first_is_no_story_on_something_else() 
     signals = Signals.of(question, [first, second], [kept, held])
 
     assert signals.unrelated == 0.0
+
+
+def test_a_category_given_to_someone_must_be_named_by_that_one_s_article() -> None:
+    sources, evidence = found("Kipchoge runs marathon under two hours", "Kipchoge ran 1:59:40.")
+    record = RetrievedChunk(
+        2,
+        2,
+        0,
+        "Brigid Kosgei set a women's world record of 2:14:04 in Chicago.",
+        0.6,
+        "https://example.org/2",
+        "Kosgei sets new world record",
+        "Wikinews",
+        datetime(2019, 10, 14, tzinfo=UTC),
+    )
+    both = [*evidence, Evidence(2, record)]
+    question = "Kipchoge's marathon and Kosgei's women's world record: what were their times?"
+
+    assert not Signals.of(question, sources, both).unreported
+    assert Signals.of(question, sources, evidence).unreported
+    assert Signals.of("What was Kipchoge's women's record?", sources, both).unreported

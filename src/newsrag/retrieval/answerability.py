@@ -123,7 +123,7 @@ class Signals:
             unreported=float(
                 unreported(question, evidence, named | written_as_names(question, texts))
                 or another_kind(question, [f"{chunk.title}. {chunk.text}" for chunk in first])
-                or not all(article.holds(category) for category in categories)
+                or not all(_categorised(question, evidence, article))
                 or unnamed(question, first)
             ),
             unrelated=float(
@@ -141,6 +141,28 @@ class Signals:
     @property
     def answerable(self) -> bool:
         return self.probability() >= THRESHOLD
+
+
+# A contest's category written after a possessive ("Kosgei's women's world record") is that
+# one's: the article naming it must name the category, not the best article.
+_POSSESSED_CATEGORY = re.compile(r"\b([\w-]+)['’]s\s+" + _CATEGORY.pattern, re.IGNORECASE)
+
+
+def _categorised(question: str, evidence: Sequence[Evidence], best: Vocabulary) -> Iterator[bool]:
+    """For each category the question names, whether it is named by the best article (`best`)
+    or, when the question gives it to someone ("Kosgei's women's ..."), by an article of the
+    evidence naming that one."""
+    possessed = {m.start(2): m.group(1).lower() for m in _POSSESSED_CATEGORY.finditer(question)}
+    articles: dict[int, list[str]] = {}
+    for item in evidence:
+        articles.setdefault(item.n, []).append(f"{item.chunk.title} {item.chunk.text}")
+    for found in _CATEGORY.finditer(question):
+        category, owner = found.group(1).lower(), possessed.get(found.start())
+        if owner is None:
+            yield best.holds(category)
+            continue
+        held = [Vocabulary.of(*texts) for texts in articles.values()]
+        yield any(vocabulary.holds(owner) and vocabulary.holds(category) for vocabulary in held)
 
 
 def _share(terms: Sequence[str], held: Vocabulary) -> float:
