@@ -221,3 +221,12 @@ def test_an_amount_of_money_answers_which_deal_cost_more() -> None:
 
     assert answer_strength(question, "Kmart will buy Sears for US$11.5 billion.") == 1.0
     assert answer_strength(question, "Kmart will buy Sears, Roebuck and Co.") == 0.0
+
+
+def test_which_thing_did_someone_find_asks_for_its_name_unless_it_is_a_choice() -> None:
+    question = "Which planet did the two Swiss physics Nobel winners discover in 1995?"
+
+    assert answer_strength(question, "The planet they found was 51 Pegasi b, a gas giant.") > 0.5
+    assert answer_strength(question, "the planet they found was a gas giant.") == 0.0
+    choice = "Which storm did more damage: Dorian over the Bahamas, or Humberto?"
+    assert answer_strength(choice, "Forecasters warned of flooding in Florida.") == 0.0

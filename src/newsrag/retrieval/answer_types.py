@@ -220,7 +220,11 @@ NAME_ASKED = re.compile(
     r"\bwhich (\w+\s+){0,2}?(company|companies|person|people|man|woman|team|party|country|"
     r"city|firm|group|organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
     r"fundraiser|festival|film|song|band|ship|vessel|aircraft|airport|university|school|"
-    r"hospital|court|agency|newspaper|network|brand|movement)\b",
+    r"hospital|court|agency|newspaper|network|brand|movement)\b|"
+    # "which planet did they find?": any thing but a time or a quantity someone did something
+    # to, unless it is a choice between things named ("which storm did more damage, A or B?")
+    r"\bwhich (?![^?]*\bor\b)(?!(?:one|ones|year|years|month|months|day|days|date|time|week|"
+    r"decade|century|way|number|amount|percentage|share)\b)[a-z]+(?=\s+(?:did|does|do)\b)",
     _I,
 )
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z-]+)(?:\s+([a-z-]+))?", _I)
