@@ -37,6 +37,13 @@ def found(
     return [Source(1, title, chunk.url, score, published, "Wikinews")], [Evidence(1, chunk)]
 
 
+def second(title: str, text: str) -> Evidence:
+    """The evidence of a second source, after the one `found` gives."""
+    published = datetime(2019, 10, 14, tzinfo=UTC)
+    url = "https://example.org/2"
+    return Evidence(2, RetrievedChunk(2, 2, 0, text, 0.5, url, title, "Wikinews", published))
+
+
 def test_a_question_the_article_answers_is_answerable() -> None:
     signals = Signals.of("Who won the 2019 Nobel Prize in Physics?", *found(PHYSICS_TITLE, PHYSICS))
 
@@ -210,18 +217,7 @@ def test_the_category_of_a_contest_must_be_named_like_a_name() -> None:
 def test_a_category_asked_must_be_named_by_the_best_article_not_another() -> None:
     best = "Karsten Warholm of Norway won the 400 metres hurdles final in Doha."
     sources, evidence = found("Warholm wins gold in 400 m hurdles", best)
-    other = RetrievedChunk(
-        2,
-        2,
-        0,
-        "Brigid Kosgei won the women's race.",
-        0.5,
-        "https://example.org/2",
-        "Kosgei sets record",
-        "Wikinews",
-        datetime(2019, 10, 14, tzinfo=UTC),
-    )
-    evidence = [*evidence, Evidence(2, other)]
+    evidence = [*evidence, second("Kosgei sets record", "Brigid Kosgei won the women's race.")]
 
     asked = Signals.of("Who won the women's 400 m hurdles in Doha?", sources, evidence)
 
@@ -284,18 +280,8 @@ def test_a_source_matching_well_after_the_first_is_no_story_on_something_else() 
 
 def test_a_category_given_to_someone_must_be_named_by_that_one_s_article() -> None:
     sources, evidence = found("Kipchoge runs marathon under two hours", "Kipchoge ran 1:59:40.")
-    record = RetrievedChunk(
-        2,
-        2,
-        0,
-        "Brigid Kosgei set a women's world record of 2:14:04 in Chicago.",
-        0.6,
-        "https://example.org/2",
-        "Kosgei sets new world record",
-        "Wikinews",
-        datetime(2019, 10, 14, tzinfo=UTC),
-    )
-    both = [*evidence, Evidence(2, record)]
+    record = "Brigid Kosgei set a women's world record of 2:14:04 in Chicago."
+    both = [*evidence, second("Kosgei sets new world record", record)]
     question = "Kipchoge's marathon and Kosgei's women's world record: what were their times?"
 
     assert not Signals.of(question, sources, both).unreported
