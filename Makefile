@@ -71,7 +71,7 @@ test: lint
 	bash scripts/ensure-redis.sh
 	bash scripts/ensure-chromium.sh
 	$(MAKE) -j2 suite local-llm-for-tests
-	$(BIN)/pytest -m local_llm
+	$(MAKE) test-local-llm
 
 suite: install-test
 	$(BIN)/pytest

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from newsrag.models import Source
+from newsrag.retrieval import Evidence
 from newsrag.retrieval.answerability import Signals
 from newsrag.retrieval.names import ProperNames, described, lower_case_words, written_as_names
 from newsrag.store import ArticleStore, ChunkSearch, Database
@@ -97,15 +98,18 @@ def test_the_store_counts_capitals_inside_sentences_of_plain_lower_case_words_on
     }
 
 
+def one_source(title: str, text: str) -> tuple[list[Source], list[Evidence]]:
+    """One source, matching at 0.6, and its evidence."""
+    found = [evidence(title, text)]
+    return [Source(1, title, found[0].chunk.url, 0.6, None, "Wikinews")], found
+
+
 def test_a_lower_case_name_the_evidence_lacks_makes_a_near_miss_unanswerable() -> None:
     question = "who won the women's race at the 2019 boston marathon?"
-    found = [
-        evidence(
-            "Kenya's Brigid Kosgei sets new world record at Chicago Marathon",
-            "Brigid Kosgei of Kenya won the women's race at the 2019 Chicago Marathon.",
-        )
-    ]
-    best = [Source(1, found[0].chunk.title, found[0].chunk.url, 0.6, None, "Wikinews")]
+    best, found = one_source(
+        "Kenya's Brigid Kosgei sets new world record at Chicago Marathon",
+        "Brigid Kosgei of Kenya won the women's race at the 2019 Chicago Marathon.",
+    )
 
     spellings = Spellings()
 
@@ -130,13 +134,10 @@ def test_what_a_maker_makes_or_where_it_is_describes_it_and_is_no_name() -> None
 
 def test_a_maker_described_by_its_city_is_answerable_from_an_article_not_naming_it() -> None:
     question = "what was the senate vote on the $14 billion detroit automaker bailout?"
-    found = [
-        evidence(
-            "US automaker bailout deal fails to pass Senate",
-            "The US$14 billion bailout of the automakers failed in the Senate by 52-35.",
-        )
-    ]
-    best = [Source(1, found[0].chunk.title, found[0].chunk.url, 0.6, None, "Wikinews")]
+    best, found = one_source(
+        "US automaker bailout deal fails to pass Senate",
+        "The US$14 billion bailout of the automakers failed in the Senate by 52-35.",
+    )
 
     signals = Signals.of(question, best, found, ProperNames(Spellings()).named)
 

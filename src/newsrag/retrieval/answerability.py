@@ -26,7 +26,7 @@ from newsrag.retrieval.coverage import (
 )
 from newsrag.retrieval.events import unreported
 from newsrag.retrieval.names import described, lower_case_words, written_as_names
-from newsrag.retrieval.outcomes import REPORTING_DAYS
+from newsrag.retrieval.outcomes import REPORTING_DAYS, article_texts
 from newsrag.retrieval.qualifiers import another_kind
 from newsrag.retrieval.search import topic_words
 from newsrag.retrieval.select import Evidence
@@ -153,16 +153,14 @@ def _categorised(question: str, evidence: Sequence[Evidence], best: Vocabulary) 
     or, when the question gives it to someone ("Kosgei's women's ..."), by an article of the
     evidence naming that one."""
     possessed = {m.start(2): m.group(1).lower() for m in _POSSESSED_CATEGORY.finditer(question)}
-    articles: dict[int, list[str]] = {}
-    for item in evidence:
-        articles.setdefault(item.n, []).append(f"{item.chunk.title} {item.chunk.text}")
+    texts = article_texts(evidence).values() if possessed else []
+    articles = [Vocabulary.of(*parts) for parts in texts]
     for found in _CATEGORY.finditer(question):
         category, owner = found.group(1).lower(), possessed.get(found.start())
         if owner is None:
             yield best.holds(category)
-            continue
-        held = [Vocabulary.of(*texts) for texts in articles.values()]
-        yield any(vocabulary.holds(owner) and vocabulary.holds(category) for vocabulary in held)
+        else:
+            yield any(words.holds(owner) and words.holds(category) for words in articles)
 
 
 def _share(terms: Sequence[str], held: Vocabulary) -> float:

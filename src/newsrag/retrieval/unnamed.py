@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from newsrag.models import RetrievedChunk
+from newsrag.retrieval.coverage import STEM
 from newsrag.retrieval.names import DAYS
 from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.timeparse import MONTHS
@@ -28,7 +29,6 @@ _THING_END = re.compile(r"^(?:\w+(?:ed|ing)|who|whom|whose|that|which|where|when
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _WORDS = re.compile(r"[\w'’-]+")
 NEAR = 6
-STEM = 5
 
 
 def asked_thing(question: str) -> str | None:
