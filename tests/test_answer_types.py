@@ -230,3 +230,23 @@ def test_which_thing_did_someone_find_asks_for_its_name_unless_it_is_a_choice() 
     assert answer_strength(question, "the planet they found was a gas giant.") == 0.0
     choice = "Which storm did more damage: Dorian over the Bahamas, or Humberto?"
     assert answer_strength(choice, "Forecasters warned of flooding in Florida.") == 0.0
+
+
+def test_a_stated_disease_answers_what_illness_someone_died_from() -> None:
+    question = "What illness did the CIA officer behind the 'Argo' rescue die from?"
+
+    assert answer_strength(question, "His publicist said Mendez died of Parkinson's.") == 1.0
+    assert answer_strength(question, "Mendez was awarded the Intelligence Star.") == 0.0
+
+
+def test_a_number_of_people_answers_how_many_spectators() -> None:
+    question = "Roughly how many spectators turned out in Toulouse to watch the first flight?"
+
+    assert answer_strength(question, "Around 50,000 people watched the maiden flight.") == 1.0
+    assert answer_strength(question, "The test flight lasted four hours.") == 0.4
+
+
+def test_a_new_name_answers_which_town() -> None:
+    question = "From which French town did Franky Zapata take off?"
+
+    assert answer_strength(question, "The flight started at 8:17 a.m. in Sangatte.") == 1.0

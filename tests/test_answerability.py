@@ -287,3 +287,22 @@ def test_a_category_given_to_someone_must_be_named_by_that_one_s_article() -> No
     assert not Signals.of(question, sources, both).unreported
     assert Signals.of(question, sources, evidence).unreported
     assert Signals.of("What was Kipchoge's women's record?", sources, both).unreported
+
+
+def test_the_men_s_category_is_held_by_a_report_naming_no_women_s() -> None:
+    question = "Who won bronze in the men's 400m hurdles in Doha?"
+    text = "Karsten Warholm won the 400 metres hurdles in Doha; Abderrahman Samba took bronze."
+    beside = text + " Dalilah Muhammad won the women's race."
+
+    assert Signals.of(question, *found("Warholm wins gold", text)).names == 1.0
+    assert Signals.of(question, *found("Warholm wins gold", beside)).names < 1.0
+
+
+def test_a_place_describing_a_maker_is_no_name_its_article_must_print() -> None:
+    text = "The final vote count in the Senate was 52-35, eight short of the 60 needed."
+    sources, evidence = found("US automaker bailout deal fails to pass Senate", text, year=2008)
+    question = "What was the tally in the Senate vote on the Detroit automaker bailout?"
+
+    signals = Signals.of(question, sources, evidence)
+
+    assert (signals.names, signals.unreported) == (1.0, 0.0)

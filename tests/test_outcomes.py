@@ -105,7 +105,7 @@ def test_prison_terms_in_the_plural_report_a_sentence() -> None:
 
 
 def test_sentenced_by_a_named_judge_to_a_term_is_a_verdict() -> None:
-    question = "How much restitution does Paul Manafort have to pay under his second sentence?"
+    question = "What sentence did Paul Manafort get in his second case?"
     title = "Former Trump advisor, Paul Manafort, receives second sentence"
     text = "Paul Manafort was sentenced by Judge Amy Berman Jackson to 73 months in prison."
 
@@ -276,5 +276,34 @@ def test_a_name_written_with_won_asks_for_no_result() -> None:
     title = "Burundi President Pierre Nkurunziza dies aged 55"
     text = "Nkurunziza became president of the African nation in 2005."
     question = "nkurunziza and seoul mayor park won-soon - which of them took office first?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+JOHNSON_TITLE = "Boris Johnson elected Conservative leader, slated to be British PM"
+JOHNSON = "Johnson competed against Jeremy Hunt. He won with 92,153 votes."
+SEATS_TITLE = "Conservative Party wins majority in 2019 UK general election"
+SEATS = "The Conservative Party gained 66 seats, while the second largest party, Labour, lost 42."
+
+
+def test_a_count_of_votes_answers_only_for_whom_it_is_stated() -> None:
+    report = evidence(JOHNSON_TITLE, JOHNSON)
+
+    assert not unreported_outcome("How many votes did Boris Johnson get as leader?", [report])
+    assert unreported_outcome("How many votes did Jeremy Hunt get as leader?", [report])
+
+
+def test_a_number_of_seats_lost_does_not_answer_how_many_a_party_ended_up_with() -> None:
+    report = evidence(SEATS_TITLE, SEATS)
+
+    assert unreported_outcome("How many seats did Labour end up with in the election?", [report])
+    assert not unreported_outcome("How many seats did Labour lose in the election?", [report])
+    assert not unreported_outcome("How many seats did the Tories win in the election?", [report])
+
+
+def test_the_year_asked_for_need_not_be_written_as_a_word_of_the_report() -> None:
+    question = "In which year was John Horton Conway elected a Fellow of the Royal Society?"
+    title = "English mathematician John Horton Conway dies after contracting COVID-19"
+    text = "Conway was elected as a Fellow of the Royal Society in 1981."
 
     assert not unreported_outcome(question, [evidence(title, text)])

@@ -190,7 +190,7 @@ KINDS = (
         re.compile(
             r"\bwhat (\w+ )?(killed|caused|led to|prompted|triggered)\b|\bthe cause\b|"
             r"\bblamed (on|for)\b|\bhow did (\S+ ){1,8}(die|get killed)\b|"
-            r"\bwhat did (\S+ ){1,8}die (of|from)\b",
+            r"\bdied? (of|from)\s*\??\s*$|\bwhat (illness|disease|condition|ailment)\b",
             _I,
         ),
         re.compile(_CAUSED, _I),
@@ -218,7 +218,8 @@ QUANTITY = AnswerKind(
 NAME_ASKED = re.compile(
     r"^\s*(who|whom|whose)\b|\b(by|to|from|for|with) whom\b|"
     r"\bwhich (\w+\s+){0,2}?(company|companies|person|people|man|woman|team|party|country|"
-    r"city|firm|group|organi[sz]ation|player|candidate|airline|club|nation|state|states|charity|event|"
+    r"city|town|village|region|province|island|port|firm|group|organi[sz]ation|player|"
+    r"candidate|airline|club|nation|state|states|charity|event|"
     r"fundraiser|festival|film|song|band|ship|vessel|aircraft|airport|university|school|"
     r"hospital|court|agency|newspaper|network|brand|movement)\b|"
     # "which planet did they find?": any thing but a time or a quantity someone did something
@@ -231,6 +232,8 @@ _HOW_MANY = re.compile(r"\bhow many\s+([a-z-]+)(?:\s+([a-z-]+))?", _I)
 _TIME_UNITS = frozenset(
     ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "times")
 )
+# Nouns of people by their endings: spectators, protesters, residents, attendees, fans.
+_PERSONS = re.compile(r"(?:ers|ors|ants|ents|ees|ans|ists)$", _I)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 # A clause setting the scene before the question proper: "When Kmart agreed to buy Sears, who
 # was named chief executive?" asks who, not when.
@@ -243,7 +246,8 @@ _SCENE = re.compile(
 
 def _counted(question: str) -> AnswerKind | None:
     """For "how many X ...?", a number of X: "Around 50,000 people watched" answers "how many
-    people showed up?" (the first two words after "how many" may name X: "same-sex couples")."""
+    people showed up?" (the first two words after "how many" may name X: "same-sex couples"),
+    and "how many spectators ...?", X being people (`_PERSONS`)."""
     asked = _HOW_MANY.search(question)
     if asked is None:
         return None
@@ -251,6 +255,8 @@ def _counted(question: str) -> AnswerKind | None:
     if not words or words[0].lower() in _TIME_UNITS:  # "how many years apart": a span of time
         return None
     nouns = "|".join(re.escape(word[:STEM]) for word in words)  # "couples" by "coupl"
+    if _PERSONS.search(words[0]):  # "Around 50,000 people" answers "how many spectators"
+        nouns += "|people|persons"
     found = re.compile(rf"\b{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})", _I)
     return AnswerKind("count", re.compile(re.escape(asked.group(0)), _I), found)
 

@@ -59,6 +59,9 @@ _CATEGORY = re.compile(
     r"\b((?:women|men|girls|boys)(?=['’]s\b)|wheelchair|paralympic|junior|amateur)\b",
     re.IGNORECASE,
 )
+# News names the men's category of a contest only beside the women's: a report of the 400 m
+# hurdles naming no women's race is of the men's.
+_UNMARKED = {"men": "women", "boys": "girls"}
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,9 @@ class Signals:
         article = chunk_vocabulary(first)
         wanted = sorted(topic_words(question))
         held = evidence_vocabulary(evidence)
+        descriptions = described(question)
         lacked = {
-            word
-            for word in lower_case_words(question) - described(question)
-            if not held.holds(word)
+            word for word in lower_case_words(question) - descriptions if not held.holds(word)
         }
         # The month a question names is the search's time (with its reporting lag), not a name
         # its article must print: a story of late November may be published in December. Its
@@ -104,9 +106,14 @@ class Signals:
         # "the crash in 2018" reported on 16 January 2019.
         dated = held | Vocabulary.of(" ".join(map(str, _news_years(first, REPORTING_DAYS))))
         named = proper(lacked) if proper and lacked else set()
-        categories = [found.lower() for found in _CATEGORY.findall(question)]
+        categories = [
+            found.lower()
+            for found in _CATEGORY.findall(question)
+            if not _unmarked(found.lower(), held)
+        ]
+        no_names = MONTHS.keys() | descriptions
         names = [
-            *(name for name in specific_terms(question) if name not in MONTHS),
+            *(name for name in specific_terms(question) if name not in no_names),
             *categories,
             *sorted(named),
         ]
@@ -158,9 +165,19 @@ def _categorised(question: str, evidence: Sequence[Evidence], best: Vocabulary) 
     for found in _CATEGORY.finditer(question):
         category, owner = found.group(1).lower(), possessed.get(found.start())
         if owner is None:
-            yield best.holds(category)
+            yield best.holds(category) or _unmarked(category, best)
         else:
-            yield any(words.holds(owner) and words.holds(category) for words in articles)
+            yield any(
+                words.holds(owner) and (words.holds(category) or _unmarked(category, words))
+                for words in articles
+            )
+
+
+def _unmarked(category: str, words: Vocabulary) -> bool:
+    """Whether the category is one news leaves unnamed (`_UNMARKED`) and the words name not
+    its counterpart."""
+    other = _UNMARKED.get(category)
+    return other is not None and not words.holds(other)
 
 
 def _share(terms: Sequence[str], held: Vocabulary) -> float:

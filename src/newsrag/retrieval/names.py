@@ -81,18 +81,20 @@ def written_as_names(question: str, texts: Sequence[str]) -> set[str]:
     return found
 
 
-# "the detroit automaker", "the mac maker": what a maker makes, or where it is, describes it
+# "the Detroit automaker", "the mac maker": what a maker makes, or where it is, describes it
 # and is no name its articles must print.
 _DESCRIBED_MAKER = re.compile(
     r"\b([a-z]+)\s+(?:(?:auto|car|chip|jet|plane|drug|phone|game|software)\s*)?"
-    r"(?:makers?|manufacturers?)\b"
+    r"(?:makers?|manufacturers?)\b",
+    re.IGNORECASE,
 )
 
 
 def described(question: str) -> set[str]:
-    """The question's lower-case words that describe a maker rather than name one ("detroit"
-    of "the detroit automaker")."""
-    return {m.group(1) for m in _DESCRIBED_MAKER.finditer(question) if _candidate(m.group(1))}
+    """The question's words, lower-cased, that describe a maker rather than name one ("detroit"
+    of "the Detroit automaker")."""
+    found = (m.group(1).lower() for m in _DESCRIBED_MAKER.finditer(question))
+    return {word for word in found if _candidate(word)}
 
 
 def lower_case_words(question: str) -> set[str]:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsrag.retrieval.coverage import MIN_LENGTH, Vocabulary, specific_terms
+from newsrag.retrieval.names import described
+from newsrag.retrieval.owners import Owner
+from newsrag.retrieval.rounds import another_numbered, numbered
 from newsrag.retrieval.select import Evidence
 from newsrag.retrieval.timeparse import MONTHS
 from newsrag.text import (
@@ -54,6 +57,9 @@ class Outcome:
     # Whether a report naming no year but earlier ones than its own tells of the past: "When
     # elected prime minister in 2014" in a 2019 report of his death names no successor.
     recent: bool = False
+    # Whether the result is someone's (`retrieval/owners.py`): "How many votes did Hunt get?"
+    # is not answered by "He won with 92,153 votes" under "Boris Johnson elected".
+    owned: bool = False
 
 
 OUTCOMES = (
@@ -176,8 +182,12 @@ OUTCOMES = (
             r"\b\d[\d,]* ?(-|\u2013|-to-|(points? |goals? |runs? |votes? )?to) ?\d+\b",
             re.IGNORECASE,
         ),
+        owned=True,
     ),
 )
+# The thing a question asks for, which a report gives without the word: "in 1981" answers "In
+# which year was Conway elected a Fellow?".
+_ASKED_THING = re.compile(r"\b(?:what|which)\s+([a-z]+)\b", re.IGNORECASE)
 # How many of a question's own words make a statement one about what the question asks, under
 # its article's headline, whoever it names first.
 SHARED_WORDS = 3
@@ -200,14 +210,16 @@ def asked_clause(question: str) -> str:
 
 
 def asked_outcome(question: str) -> Outcome | None:
-    """The kind of result the question's first clause asks about, if any; not one a relative
-    clause gives as background ("the exoplanet that won them the Nobel")."""
+    """The kind of result the question's first clause asks about first ("How many seats did
+    they win?" asks a count), if any; not one a relative clause gives as background ("the
+    exoplanet that won them the Nobel")."""
     clause = asked_clause(question)
+    asked = []
     for outcome in OUTCOMES:
         found = outcome.asked.search(clause)
         if found and not _RELATIVE.search(clause[: found.start()]):
-            return outcome
-    return None
+            asked.append((found.start(), outcome))
+    return min(asked, key=lambda pair: pair[0])[1] if asked else None
 
 
 def states_outcome(outcome: Outcome, statement: str) -> bool:
@@ -237,9 +249,10 @@ def article_texts(evidence: Sequence[Evidence]) -> dict[str, list[str]]:
 
 def clause_names(clause: str, years: set[str], named: Collection[str] = ()) -> list[str]:
     """The names of a question's clause, and those of its lower-case words that are `named`,
-    but its years (`years`) and months: the time a result is of, not a name its report must
-    hold."""
-    written = [term for term in specific_terms(clause) if term not in years | MONTHS.keys()]
+    but its years (`years`) and months, the time a result is of, and the words describing a
+    maker ("the Detroit automaker"): no names its report must hold."""
+    other = years | MONTHS.keys() | described(clause)
+    written = [term for term in specific_terms(clause) if term not in other]
     lowered = [word for word in re.findall(r"[a-z]+", clause) if word in named]
     return list(dict.fromkeys([*written, *lowered]))
 
@@ -282,6 +295,7 @@ class _Asked:
     words: set[str]
     numbered: frozenset[tuple[str, int]] = frozenset()
     recent: bool = False
+    owner: Owner | None = None
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome, named: Collection[str] = ()) -> _Asked:
@@ -291,10 +305,13 @@ class _Asked:
         found = outcome.asked.search(clause)
         asking = keywords(found.group(0)) if found else set()
         written = clause_names(clause, years)
+        thing = {word for match in _ASKED_THING.finditer(clause) for word in keywords(match[1])}
+        thing -= asking  # "What sentence did X get?" is answered by "sentenced"
         words = {
             word
             for word in keywords(clause)
             if len(word) >= MIN_LENGTH
+            and word not in thing
             and word not in written
             and word not in {singular(name) for name in written}  # "Corps", kept as "corp"
             and word not in MONTHS
@@ -305,7 +322,8 @@ class _Asked:
         # its own way ("GM reported losing US$4.8 billion").
         topical = set() if words <= asking or not outcome.topical else words
         names = clause_names(clause, years, named)
-        return cls(names, years, topical, numbered(clause), outcome.recent)
+        owner = Owner.of(clause) if outcome.owned else None
+        return cls(names, years, topical, numbered(clause), outcome.recent, owner)
 
     def reported(
         self, statement: str, before: str, title: str, published: datetime | None = None
@@ -323,8 +341,10 @@ class _Asked:
         earlier = bool(stated_years) and max(int(year) for year in stated_years) < (reported or 0)
         if self.recent and not self.years and earlier:
             return False  # "When elected prime minister in 2014" in a 2019 report
-        if _another_numbered(self.numbered, numbered(statement) or numbered(title)):
+        if another_numbered(self.numbered, numbered(statement) or numbered(title)):
             return False  # "Round 4" does not report round 3's score
+        if self.owner and not self.owner.stated(statement, title):
+            return False
         # "He was given a two-year suspended sentence." and "Chirac was convicted of
         # corruption": who "he" or Chirac is ("Former president of France"), the headline says;
         # and what "Chelyabinsk's governor has promised each victim" is about, when it holds
@@ -348,51 +368,3 @@ def _headline_subject(statement: str, title: str) -> bool:
     if first is None or first.group().lower() in STOPWORDS:
         return False
     return bool(re.search(rf"\b{first.group()}\b", title))
-
-
-_ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-]
-_COUNTED = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-_PARTS_OF = r"round|game|stage|leg|match|heat|quarter|set|episode|season|phase|week|day"
-_NUMBERED = re.compile(
-    rf"\b(?:(?P<part>{_PARTS_OF})\s+(?P<n>\d{{1,2}}|{'|'.join(_COUNTED)})\b|"
-    rf"(?P<ord>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))[\s-]+(?P<part2>{_PARTS_OF})\b)",
-    re.IGNORECASE,
-)
-
-
-def numbered(text: str) -> frozenset[tuple[str, int]]:
-    """The numbered parts of events the text names: "round 3", "the fourth quarter", "Game 7"."""
-    found = set()
-    for match in _NUMBERED.finditer(text):
-        part = (match["part"] or match["part2"]).lower()
-        number = (match["n"] or match["ord"]).lower()
-        if number.isdigit():
-            value = int(number)
-        elif number in _COUNTED:
-            value = _COUNTED.index(number) + 1
-        elif number in _ORDINALS:
-            value = _ORDINALS.index(number) + 1
-        else:
-            value = int(number[:-2])
-        found.add((part, value))
-    return frozenset(found)
-
-
-def _another_numbered(
-    asked: frozenset[tuple[str, int]], stated: frozenset[tuple[str, int]]
-) -> bool:
-    """Whether the statement names another number of a part the question numbers, and not the
-    question's own."""
-    parts = {part for part, _ in asked}
-    return bool(parts) and not asked & stated and any(part in parts for part, _ in stated)
