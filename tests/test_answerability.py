@@ -306,3 +306,10 @@ def test_a_place_describing_a_maker_is_no_name_its_article_must_print() -> None:
     signals = Signals.of(question, sources, evidence)
 
     assert (signals.names, signals.unreported) == (1.0, 0.0)
+
+
+def test_a_word_opening_a_second_sentence_is_no_name() -> None:
+    question = "In 2009 Chrysler announced dealer closures. Roughly what share was it cutting?"
+
+    assert specific_terms(question) == ["2009", "chrysler"]
+    assert specific_terms("Did the U.S. Senate vote? Samoa shut down") == ["senate", "samoa"]

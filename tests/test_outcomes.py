@@ -307,3 +307,40 @@ def test_the_year_asked_for_need_not_be_written_as_a_word_of_the_report() -> Non
     text = "Conway was elected as a Fellow of the Royal Society in 1981."
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_long_battle_with_an_illness_answers_what_someone_died_of() -> None:
+    question = "What illness did guitarist Eddie Van Halen die of?"
+    title = "Guitarist Eddie Van Halen dies, aged 65"
+    died = "Eddie Van Halen died Tuesday at age 65."
+    cause = "Eddie Van Halen died Tuesday following an extended battle with throat cancer."
+
+    assert unreported_outcome(question, [evidence(title, died)])
+    assert not unreported_outcome(question, [evidence(title, cause)])
+
+
+def test_the_one_a_headline_names_may_be_named_after_a_clause() -> None:
+    question = "What illness did the CIA officer behind the 'Argo' rescue die from?"
+    title = "Former CIA agent Tony Mendez, architect of the 'Argo' rescue, dies"
+    text = "According to his publicist, Mendez died of Parkinson's disease."
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_sentence_to_someone_described_at_length_is_a_verdict() -> None:
+    question = "Which judge sentenced the neo-Nazi who drove into a crowd in Charlottesville?"
+    title = "Charlottesville, Virginia killer sentenced to life in prison"
+    text = (
+        "Judge Michael Urbanski sentenced Ohio man James Alex Fields, now 22, to life in prison "
+        "for driving his car into a crowd in Charlottesville."
+    )
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_company_named_with_a_dotted_suffix_is_asked_for_a_sum_paid() -> None:
+    question = "How much did Apple Inc. pay Apple Corps to settle their trademark dispute?"
+    title = "Apple Inc., Apple Corps resolve trademark dispute"
+    text = "Apple Inc. will own all Apple trademarks and license some to Apple Corps."
+
+    assert unreported_outcome(question, [evidence(title, text)])

@@ -391,3 +391,26 @@ def test_the_first_article_stays_a_source_beside_a_far_closer_one_naming_the_oth
     )
 
     assert [source.url for source in found.sources] == [boseman.url, kobe.url]
+
+
+def test_one_question_about_two_things_of_two_years_asks_it_of_each() -> None:
+    parts = question_parts(
+        "where were the attackers in the 2019 paris police hq stabbing and the 2020 reading "
+        "park stabbing originally from?"
+    )
+
+    assert [part.query for part in parts] == [
+        "where were the attackers in the 2019 paris police hq stabbing",
+        "where were the attackers in the 2020 reading park stabbing originally from",
+    ]
+
+
+def test_a_second_question_of_another_year_gets_no_names_of_the_first() -> None:
+    parts = question_parts(
+        "Which Pacers player got the longest suspension after the 2004 Pistons brawl, and "
+        "which team's player tested positive leading the NBA to suspend its 2020 season?"
+    )
+
+    assert parts[1].query == (
+        "which team's player tested positive leading the NBA to suspend its 2020 season"
+    )

@@ -17,6 +17,7 @@ from newsrag.retrieval.nations import NATIONS
 from newsrag.retrieval.select import Evidence
 from newsrag.text import (
     STOPWORDS,
+    TITLES,
     singular,
 )
 
@@ -47,9 +48,9 @@ def specific_terms(question: str) -> list[str]:
     with digits), lower-cased; a hyphenated or dotted name is split into its parts, of which
     only the capitalised ones and those with digits count ("Intel-based" names Intel)."""
     found: list[str] = []
-    for index, token in enumerate(_TOKEN.findall(question)):
-        token = re.sub(r"['’]s$", "", token.strip(".'’-"))
-        named = index > 0 and token[:1].isupper()
+    for index, match in enumerate(_TOKEN.finditer(question)):
+        token = re.sub(r"['’]s$", "", match.group().strip(".'’-"))
+        named = index > 0 and token[:1].isupper() and not _opens_sentence(question, match.start())
         if not (named or any(c.isdigit() for c in token)):
             continue
         for part in _PART.findall(token):
@@ -59,6 +60,19 @@ def specific_terms(question: str) -> list[str]:
             if len(part) >= MIN_LENGTH and part not in STOPWORDS and part not in found:
                 found.append(part)
     return found
+
+
+# The end of a sentence before a word: "... dealer closures. Roughly what share ...?" (not
+# "U.S. Senate" or "Dr. Smithers", nor a question mark, after which a follow-up's search
+# carries the names of its conversation: "What happened after that? Samoa shut down ...").
+_SENTENCE_END = re.compile(r"\b([a-z]+|\d+)[.!]\s+$")
+
+
+def _opens_sentence(question: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence after the question's first: capitalised
+    as any first word is, not as a name."""
+    ended = _SENTENCE_END.search(question[max(0, start - 30) : start])
+    return ended is not None and ended[1] not in TITLES
 
 
 def name_runs(question: str, names: Collection[str]) -> list[list[str]]:

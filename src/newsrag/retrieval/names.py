@@ -81,11 +81,11 @@ def written_as_names(question: str, texts: Sequence[str]) -> set[str]:
     return found
 
 
-# "the Detroit automaker", "the mac maker": what a maker makes, or where it is, describes it
-# and is no name its articles must print.
+# "the Detroit automaker", "Detroit's biggest automaker", "the mac maker": what a maker makes,
+# or where it is, describes it and is no name its articles must print.
 _DESCRIBED_MAKER = re.compile(
-    r"\b([a-z]+)\s+(?:(?:auto|car|chip|jet|plane|drug|phone|game|software)\s*)?"
-    r"(?:makers?|manufacturers?)\b",
+    r"\b([a-z]+)(?:['’]s)?\s+(?:[a-z]+est\s+)?(?:(?:auto|car|chip|jet|plane|drug|phone|game|"
+    r"software)\s*)?(?:makers?|manufacturers?)\b",
     re.IGNORECASE,
 )
 

@@ -85,7 +85,7 @@ OUTCOMES = (
             re.IGNORECASE,
         ),
         re.compile(
-            r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,6}?to|jailed for|imprisoned for|"
+            r"\b(sentenc(ed|es|ing) ([\w.,]+ ){0,9}?to|jailed for|imprisoned for|"
             r"(received|given|handed|serving|serves) "
             r"(a |an )?([\w-]+ ){0,3}(sentences?|terms?))\b",
             re.IGNORECASE,
@@ -101,7 +101,7 @@ OUTCOMES = (
         ),
         re.compile(
             r"\b(found (not )?guilty|pleaded guilty|pled guilty|guilty verdict|convicted|"
-            r"acquitted|acquittal|cleared of|sentenced ([\w.,]+ ){0,6}?to|overturn(ed|s)?|upheld|"
+            r"acquitted|acquittal|cleared of|sentenced ([\w.,]+ ){0,9}?to|overturn(ed|s)?|upheld|"
             r"upholds|"
             r"reversed|reverses)\b",
             re.IGNORECASE,
@@ -110,14 +110,15 @@ OUTCOMES = (
     Outcome(  # a cause, a finding
         re.compile(
             r"\b(what|which) (\w+ ){0,4}(caused|started|sparked|triggered)\b|\bcauses? of\b|"
-            r"\bwhat led to\b",
+            r"\bwhat led to\b|\bdied? (of|from)\s*$",
             re.IGNORECASE,
         ),
         re.compile(
             r"\b(caused by|cause (of \w+ )?(was|is|has been)|blamed (on|for)|attributed to|"
             r"(started|sparked|triggered) by|died (of|from)|due to|because of|"
             r"result(ed)? (of|from)|(concluded|determined|found|ruled) that|"
-            r"(originated|started|began) (in|from|with) (an?|the)|traced (back )?to)\b",
+            r"(originated|started|began) (in|from|with) (an?|the)|traced (back )?to|"
+            r"(battle|fight|struggle) with)\b",
             re.IGNORECASE,
         ),
         topical=False,
@@ -155,7 +156,7 @@ OUTCOMES = (
     ),
     Outcome(  # a sum paid, earned or lost
         re.compile(
-            r"\bhow much (\w+ ){0,12}?(pay|paid|spend|spent|cost|lose|lost|earn|earned|raise|"
+            r"\bhow much (\S+ ){0,12}?(pay|paid|spend|spent|cost|lose|lost|earn|earned|raise|"
             r"raised|receive|received|sell|sold|buy|bought|fined|charged|awarded)\b|"
             r"\bwhat (exact )?(price|sum|amount|fee|compensation)\b",
             re.IGNORECASE,
@@ -363,8 +364,9 @@ class _Asked:
 
 
 def _headline_subject(statement: str, title: str) -> bool:
-    """Whether the statement opens with a name its article's headline holds."""
-    first = re.match(r"[A-Z][a-z]+", statement)
-    if first is None or first.group().lower() in STOPWORDS:
-        return False
-    return bool(re.search(rf"\b{first.group()}\b", title))
+    """Whether the statement names someone its article's headline names, opening with the
+    name or after a clause ("According to his publicist, Mendez died of ...")."""
+    for name in re.finditer(r"(?:^|,\s+)([A-Z][a-z]+)", statement):
+        if name[1].lower() not in STOPWORDS and re.search(rf"\b{name[1]}\b", title):
+            return True
+    return False

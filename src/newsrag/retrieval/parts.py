@@ -112,6 +112,13 @@ _NEXT_QUESTION = re.compile(
     r"\?\s+(?=(?:what|how|who|whom|which|when|where|why|did|does|do|was|were|is|are)\b)",
     re.IGNORECASE,
 )
+# One question asked of two things of two years: "where were the attackers in the 2019 paris
+# stabbing and the 2020 reading stabbing from?"
+_DATED_PAIR = re.compile(
+    r"^(?P<head>.*?)\b(?P<a>(?:the\s+)?(?P<first>(?:19|20)\d\d)\s+[^?]+?)\s+and\s+"
+    r"(?P<b>(?:the\s+)?(?P<second>(?:19|20)\d\d)\s+[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
 # Words by which a question may ask about two things at once, in a form none of those above
 # knows: "Was the Magnitogorsk collapse deadlier than the Karol Bagh fire?"
 TWO_THINGS = re.compile(
@@ -190,12 +197,22 @@ def _two_parts(question: str, carried: str = "") -> list[Part]:
         first, second = (piece.strip(" ,?") for piece in pieces)
         second = _carried(second, first)
         return _parts([Part(first, first), Part(second, second)], carried)
+    dated = _DATED_PAIR.match(question)
+    if dated and dated["first"] != dated["second"]:
+        head, first, second = dated["head"].strip(), dated["a"].strip(), dated["b"].strip()
+        return _parts(
+            [Part(f"{head} {first}", first, "choice"), Part(f"{head} {second}", second, "choice")]
+        )
     return []
 
 
 def _carried(part: str, other: str) -> str:
     """`part` with the names of `other` that it lacks ("its first delivery" and "A380"); not
-    its time, which the part names for itself or not at all."""
+    its time, which the part names for itself or not at all; none when the two name different
+    years, being of two stories ("the 2004 brawl" and "its 2020 season")."""
+    years, others = set(YEAR.findall(part)), set(YEAR.findall(other))
+    if years and others and not years & others:
+        return part
     names = [
         name
         for name in specific_terms(other)
