@@ -234,6 +234,13 @@ def test_a_party_s_nickname_is_held_by_its_name() -> None:
     assert Vocabulary.of("Liberal Democrats are to find a new leader.").holds("lib")
 
 
+def test_a_singular_word_is_held_by_its_plural() -> None:
+    held = Vocabulary.of("The Conservative Party won 365 seats and 92,153 votes.")
+
+    assert held.holds("seat") and held.holds("vote")
+    assert not held.holds("sea")
+
+
 def test_a_sum_in_billions_is_held_by_its_number() -> None:
     assert Vocabulary.of("Cerberus is paying $7.4 billion for Chrysler.").holds("4bn")
 

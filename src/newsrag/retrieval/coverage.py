@@ -125,7 +125,8 @@ class Vocabulary:
         """Whether the term is one of the words, or a word starts with its first STEM letters
         ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
         the words another ("Britain's" and "British", "French" and "France"), or the term is a
-        plural whose singular is one of the words ("Macs" and "Mac"), or the term is a number
+        plural whose singular is one of the words ("Macs" and "Mac") or a singular whose plural
+        is ("seat" and "seats"), or the term is a number
         with its unit and the number is one of the words ("400m" and "400 m"), or the term
         abbreviates a title whose words are held ("CEO" and "chief executive": ABBREVIATED)."""
         measured = _MEASURE.fullmatch(term)
@@ -133,7 +134,7 @@ class Vocabulary:
             return True
         return any(
             word in self.words or (len(word) >= STEM and word[:STEM] in self.stems)
-            for word in (term, *NATIONS.get(term, ()), singular(term))
+            for word in (term, *NATIONS.get(term, ()), singular(term), f"{term}s", f"{term}es")
         ) or bool(measured and measured[1] in self.words)
 
 
