@@ -44,9 +44,10 @@ ABBREVIATED = {
 
 
 def specific_terms(question: str) -> list[str]:
-    """The question's names, acronyms and numbers (capitalised words after the first, words
-    with digits), lower-cased; a hyphenated or dotted name is split into its parts, of which
-    only the capitalised ones and those with digits count ("Intel-based" names Intel)."""
+    """The question's names, acronyms and numbers (capitalised words after the first and not
+    opening a later sentence, words with digits), lower-cased; a hyphenated or dotted name is
+    split into its parts, of which only the capitalised ones and those with digits count
+    ("Intel-based" names Intel)."""
     found: list[str] = []
     for index, match in enumerate(_TOKEN.finditer(question)):
         token = re.sub(r"['’]s$", "", match.group().strip(".'’-"))
@@ -126,9 +127,9 @@ class Vocabulary:
         ("Kenyan" matches "Kenya"), or the term is a country or its people's name and one of
         the words another ("Britain's" and "British", "French" and "France"), or the term is a
         plural whose singular is one of the words ("Macs" and "Mac") or a singular whose plural
-        is ("seat" and "seats"), or the term is a number
-        with its unit and the number is one of the words ("400m" and "400 m"), or the term
-        abbreviates a title whose words are held ("CEO" and "chief executive": ABBREVIATED)."""
+        is ("seat" and "seats"), or the term is a number with its unit and the number is one of
+        the words ("400m" and "400 m"), or the term abbreviates a title whose words are held
+        ("CEO" and "chief executive": ABBREVIATED)."""
         measured = _MEASURE.fullmatch(term)
         if term in ABBREVIATED and all(map(self.holds, ABBREVIATED[term])):
             return True
