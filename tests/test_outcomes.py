@@ -344,3 +344,32 @@ def test_a_company_named_with_a_dotted_suffix_is_asked_for_a_sum_paid() -> None:
     text = "Apple Inc. will own all Apple trademarks and license some to Apple Corps."
 
     assert unreported_outcome(question, [evidence(title, text)])
+
+
+def test_a_race_time_of_another_year_does_not_answer_the_time_asked() -> None:
+    title = "Norway's Karsten Warholm wins 400 m hurdles at World Championships in Doha"
+    text = "Karsten Warholm won the 400 m hurdles final in 47.42 seconds."
+    report = evidence(title, text, published=datetime(2019, 10, 1, tzinfo=UTC))
+
+    assert unreported_outcome("what was warholm's winning time in the 2017 final?", [report])
+    assert not unreported_outcome("what was warholm's winning time in the 2019 final?", [report])
+
+
+def test_a_title_of_another_year_does_not_answer_who_held_it_that_year() -> None:
+    title = "Time magazine names Greta Thunberg 2019 Person of the Year"
+    text = 'Time named climate activist Greta Thunberg its 2019 "Person of the Year".'
+    report = evidence(title, text, published=datetime(2019, 12, 12, tzinfo=UTC))
+
+    assert unreported_outcome("Who was Time's Person of the Year for 2020?", [report])
+    assert not unreported_outcome("Who was Time's Person of the Year for 2019?", [report])
+
+
+def test_who_was_supposed_to_take_over_asks_for_a_successor_whatever_the_wording() -> None:
+    title = "Burundi President Pierre Nkurunziza dies aged 55"
+    text = (
+        "Pierre Nkurunziza died on Monday. His term was to end in August, in favor of his "
+        "elected successor, Evariste Ndayishimiye."
+    )
+    question = "who was supposed to take over from Pierre Nkurunziza?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])

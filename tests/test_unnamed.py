@@ -50,3 +50,29 @@ def test_a_month_a_day_or_a_people_s_name_beside_the_thing_is_no_name_of_it() ->
     question = "what was the name of the engineer who died at waterloo station?"
 
     assert unnamed(question, report("Engineer killed at Waterloo", text))
+
+
+def test_who_said_so_or_a_word_describing_the_thing_is_no_name_of_it() -> None:
+    title = "Arrests made in theft of gold toilet in England"
+    text = (
+        "Thames Valley Police said they had arrested a second man. "
+        "Police arrested a 36-year-old Cheltenham man on suspicion of conspiracy to burgle."
+    )
+    question = "What is the name of the 66-year-old man arrested over the theft of the toilet?"
+
+    assert unnamed(question, report(title, text))
+
+
+def test_where_the_people_asked_about_came_from_is_no_name_of_theirs() -> None:
+    title = "Seven killed in Florida highway crash"
+    text = "The crash killed five children. The children were all from Marksville, Louisiana."
+    question = "what were the names of the five children killed in the crash near Gainesville?"
+
+    assert unnamed(question, report(title, text))
+
+
+def test_a_man_answers_the_names_asked_of_the_men() -> None:
+    text = "Police arrested a man on Saturday and released him on bail."
+    question = "What are the names of the two men arrested over the theft of the gold toilet?"
+
+    assert unnamed(question, report("Gold toilet stolen", text))

@@ -185,10 +185,29 @@ OUTCOMES = (
         ),
         owned=True,
     ),
+    Outcome(  # a race's time: "46.92 seconds" in another year's final answers none of 2017's
+        re.compile(
+            r"\b(winning|finishing|record|race|marathon|personal best) time\b|"
+            r"\btime (did|does) (\S+ ){1,4}?(run|clock|finish|record|post|set)\b|"
+            r"\b(what|how fast) (was|is) (\S+ ){0,4}?\S+['’]s time\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b\d{1,2}:\d\d(:\d\d)?|\b\d+(\.\d+)? ?(seconds|secs?|minutes|mins?|hours|hrs?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Outcome(  # a title of the year: the 2019 "Person of the Year" is not 2020's
+        re.compile(r"\bof the (year|season|decade)\b", re.IGNORECASE),
+        re.compile(r"\bof the (year|season|decade)\b", re.IGNORECASE),
+    ),
 )
 # The thing a question asks for, which a report gives without the word: "in 1981" answers "In
 # which year was Conway elected a Fellow?".
 _ASKED_THING = re.compile(r"\b(?:what|which)\s+([a-z]+)\b", re.IGNORECASE)
+# Words asking whether a result was to be, not what it is about: "who was supposed to take over
+# from him?" is answered by "in favor of his elected successor".
+_MODAL = frozenset({"supposed", "expected", "meant", "slated", "due", "likely", "going"})
 # How many of a question's own words make a statement one about what the question asks, under
 # its article's headline, whoever it names first.
 SHARED_WORDS = 3
@@ -318,6 +337,7 @@ class _Asked:
             and word not in MONTHS
             and not word.isdigit()
             and not outcome.asked.fullmatch(word)
+            and word not in _MODAL
         }
         # "How much did GM lose?": no other word than the asking ones, which a report words
         # its own way ("GM reported losing US$4.8 billion").

@@ -4,7 +4,10 @@
 saying only "The lone survivor was a flight engineer": every name of the question is held, yet
 nothing answers it. A name asked for is given beside the thing it names ("the driver, Volodymyr
 Zhukovskyy", "the supply ship Almirante Óscar Viel"): a capitalised word the question does not
-hold, not a month, a day or a people's name, within NEAR words of the thing's noun.
+hold, not a month, a day or a people's name, within NEAR words of the thing's noun, and not
+right before it ("a Cheltenham man"). A name saying who said so ("Thames Valley Police said
+they had arrested a second man") or where ("the children were all from Marksville") is no
+name of the thing, unless a place is asked.
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ _THING_END = re.compile(r"^(?:\w+(?:ed|ing)|who|whom|whose|that|which|where|when
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _WORDS = re.compile(r"[\w'’-]+")
 NEAR = 6
+# Words after which a name says where; words before which it says who said so.
+_LOCATIVE = frozenset({"in", "at", "from", "near", "of", "to"})
+_REPORTING = frozenset({"said", "says", "told", "reported", "announced", "confirmed", "stated"})
+# Things whose name is where: "the name of the town" is given as "in Kuchinarai".
+_PLACES = frozenset(
+    {"town", "city", "village", "region", "province", "island", "country", "state", "county"}
+)
 
 
 def asked_thing(question: str) -> str | None:
@@ -61,7 +71,8 @@ def unnamed(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
         for sentence in split_sentences(chunk.text):
             words = _WORDS.findall(sentence)
             places = [i for i, word in enumerate(words) if _is_thing(word.lower(), thing)]
-            if any(_named(words, i, asked) for i in places):
+            others = _said_or_where(words, where=thing not in _PLACES)
+            if any(_named(words, i, asked | others) for i in places):
                 return False
             held = held or bool(places)
     return held
@@ -69,17 +80,45 @@ def unnamed(question: str, chunks: Sequence[RetrievedChunk]) -> bool:
 
 def _is_thing(word: str, thing: str) -> bool:
     """Whether the word is the thing's noun: the same first STEM letters, or a word of at least
-    STEM letters inside it ("planet" of "exoplanet")."""
+    STEM letters inside it ("planet" of "exoplanet"); "man" is one of the "men"."""
+    if thing.endswith("men"):
+        return word in (thing, thing.removesuffix("men") + "man")
     return word.startswith(thing[:STEM].rstrip("s")) or (
         len(word) >= STEM and word.rstrip("s") in thing
     )
 
 
+def _said_or_where(words: Sequence[str], *, where: bool) -> set[str]:
+    """The capitalised words of runs naming who said something (before "said") and, when
+    `where`, where (after "in", "from" ...), lower-cased."""
+    found: set[str] = set()
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and _CAPITALISED.fullmatch(words[end]):
+            end += 1
+        if end == start:
+            start += 1
+            continue
+        before = words[start - 1].lower() if start else ""
+        after = words[end].lower() if end < len(words) else ""
+        if after in _REPORTING or (where and before in _LOCATIVE):
+            found.update(word.lower() for word in words[start:end])
+        start = end
+    return found
+
+
 def _named(words: Sequence[str], at: int, asked: set[str]) -> bool:
     """Whether a capitalised word the question lacks (not the sentence's first, a month, a day
-    or a people's name) is within NEAR words of `at`."""
+    or a people's name) is within NEAR words of `at`, and not one describing the thing right
+    before it ("a 36-year-old Cheltenham man")."""
+    describing = at
+    while describing > 0 and _CAPITALISED.fullmatch(words[describing - 1]):
+        describing -= 1
     for index in range(max(1, at - NEAR), min(len(words), at + NEAR + 1)):
         word = words[index]
+        if describing <= index < at:
+            continue
         lowered = word.lower()
         if (
             _CAPITALISED.fullmatch(word)
