@@ -250,3 +250,25 @@ def test_a_new_name_answers_which_town() -> None:
     question = "From which French town did Franky Zapata take off?"
 
     assert answer_strength(question, "The flight started at 8:17 a.m. in Sangatte.") == 1.0
+
+
+def test_a_former_name_answers_what_something_was_called_before() -> None:
+    question = "What was the German charity Sea-Eye's rescue ship called before it was renamed?"
+    former = "Their ship, MV Alan Kurdi, was previously MV Professor Albrecht Penck."
+
+    assert answer_strength(question, former) == 1.0
+    assert answer_strength("Under what name did the ship sail before?", former) == 1.0
+
+
+def test_a_name_someone_was_born_with_answers_his_birth_name() -> None:
+    question = "What was the late Cream drummer's birth name?"
+
+    assert answer_strength(question, "Ginger Baker was born Peter Edward Baker in 1939.") == 1.0
+    assert answer_strength(question, "Ginger Baker was born August 19, 1939.") < 1.0
+
+
+def test_a_medal_that_went_to_someone_answers_who_won_it() -> None:
+    question = "who won bronze in the men's 400m hurdles at the 2019 world championships in doha"
+    stated = "Third place and the bronze medal went to Abderrahman Samba of Qatar."
+
+    assert answer_strength(question, stated) == 1.0

@@ -147,13 +147,15 @@ KINDS = (
         "called",
         re.compile(
             r"\b(called|named|nicknamed|dubbed)\s*\??\s*$|"
-            r"\bwhat (is|was|were|are) (the |its |his |her |their )(\w+ ){0,3}?(called|named)\b|"
-            r"\bwhat (is|was|were|are) (the|its|his|her|their) (nick)?names?\b",
+            r"\bwhat (is|was|were|are) (the |its |his |her |their )(\S+ ){0,6}?(called|named)\b|"
+            r"\bwhat (is|was|were|are) (the|its|his|her|their) (nick)?names?\b|"
+            r"\bunder what name\b|\b(birth|real|maiden|original|former) names?\b",
             _I,
         ),
         re.compile(
-            r"\b(called|named|nicknamed|dubbed|known as|titled|entitled)\s+"
-            r"(the\s+)?[\"“'‘]?[A-Z0-9]"
+            r"\b(called|named|nicknamed|dubbed|known as|titled|entitled|previously|formerly|"
+            r"originally)\s+(the\s+)?[\"“'‘]?[A-Z0-9]|"
+            rf"\bborn\s+(?!(?:{_MONTHS})\b)[A-Z]"  # "Ginger Baker was born Peter Edward Baker"
         ),
     ),
     AnswerKind(

@@ -71,7 +71,8 @@ OUTCOMES = (
             r"\b(won|wins|winners?|victory|victorious|defeated|defeats|beat|beats|"
             r"champions?|lost|loses|losing|(first|originally|newly) elected|"
             r"(was|were|been|is|are|be|got|get) (\w+ )?(re-?)?elected|re-elected|secured|captured|"
-            r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide)\b",
+            r"retained|claimed|took (the )?(title|gold|seat|crown|majority)|landslide|"
+            r"(medal|title|prize|award|trophy|crown|gold|silver|bronze) (\w+ ){0,2}?went to)\b",
             re.IGNORECASE,
         ),
     ),
