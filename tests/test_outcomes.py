@@ -373,3 +373,35 @@ def test_who_was_supposed_to_take_over_asks_for_a_successor_whatever_the_wording
     question = "who was supposed to take over from Pierre Nkurunziza?"
 
     assert not unreported_outcome(question, [evidence(title, text)])
+
+
+CHICAGO_TITLE = "Kenya's Brigid Kosgei sets new world record at Chicago Marathon"
+CHICAGO = (
+    "The day before, Eliud Kipchoge ran a marathon in Vienna. "
+    "Kosgei finished six minutes ahead of her competition, completing the race in 2:14:04."
+)
+
+
+def test_a_race_time_answers_only_for_whom_it_is_stated() -> None:
+    report = evidence(CHICAGO_TITLE, CHICAGO, published=datetime(2019, 10, 14, tzinfo=UTC))
+
+    assert not unreported_outcome("What was Brigid Kosgei's time in Chicago?", [report])
+    assert unreported_outcome("What was Eliud Kipchoge's time at the Chicago Marathon?", [report])
+
+
+def test_a_statement_opening_with_the_headline_s_name_gives_the_time_of_whom_it_names() -> None:
+    title = "Norway's Warholm wins gold in 400 m hurdles at World Championships in Doha"
+    text = "Warholm, who is 23 years old, won the gold medal with a time of 47.42 seconds."
+    report = evidence(title, text, published=datetime(2019, 10, 1, tzinfo=UTC))
+
+    assert not unreported_outcome("What was Norway's Warholm's time in Doha?", [report])
+
+
+def test_an_owner_the_article_describes_otherwise_is_not_judged() -> None:
+    title = "Norway's Warholm wins gold in 400 m hurdles at World Championships in Doha"
+    text = "Karsten Warholm won the final in Doha in 47.42 seconds."
+    report = evidence(title, text, published=datetime(2019, 10, 1, tzinfo=UTC))
+
+    question = "What time did the reigning champion run in the final in Doha?"
+
+    assert not unreported_outcome(question, [report])

@@ -197,6 +197,7 @@ OUTCOMES = (
             r"\b\d{1,2}:\d\d(:\d\d)?|\b\d+(\.\d+)? ?(seconds|secs?|minutes|mins?|hours|hrs?)\b",
             re.IGNORECASE,
         ),
+        owned=True,
     ),
     Outcome(  # a title of the year: the 2019 "Person of the Year" is not 2020's
         re.compile(r"\bof the (year|season|decade)\b", re.IGNORECASE),
@@ -300,7 +301,11 @@ def unreported_outcome(
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
             if states_outcome(outcome, statement) and asked.reported(
-                statement, before, item.chunk.title, item.chunk.published_at
+                statement,
+                before,
+                item.chunk.title,
+                item.chunk.published_at,
+                owner_named=asked.owner is not None and asked.owner.named(articles[item.chunk.url]),
             ):
                 return False
             before = statement
@@ -348,12 +353,19 @@ class _Asked:
         return cls(names, years, topical, numbered(clause), outcome.recent, owner)
 
     def reported(
-        self, statement: str, before: str, title: str, published: datetime | None = None
+        self,
+        statement: str,
+        before: str,
+        title: str,
+        published: datetime | None = None,
+        *,
+        owner_named: bool = False,
     ) -> bool:
         """Whether a statement of a result is about these names, words and year: the year it
         names, or, naming none, the year it was published in (or, for REPORTING_DAYS, the one
         before) or one its headline names; for a `recent` result asked of no year, not only
-        years before its report's."""
+        years before its report's; when its article names the result's owner as the question
+        does (`owner_named`), that one's."""
         stated_years = set(YEAR.findall(statement))
         reported = (published - timedelta(days=REPORTING_DAYS)).year if published else None
         if not stated_years and published is not None:
@@ -365,7 +377,7 @@ class _Asked:
             return False  # "When elected prime minister in 2014" in a 2019 report
         if another_numbered(self.numbered, numbered(statement) or numbered(title)):
             return False  # "Round 4" does not report round 3's score
-        if self.owner and not self.owner.stated(statement, title):
+        if self.owner and owner_named and not self.owner.stated(statement, title):
             return False
         # "He was given a two-year suspended sentence." and "Chirac was convicted of
         # corruption": who "he" or Chirac is ("Former president of France"), the headline says;

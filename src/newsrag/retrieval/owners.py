@@ -1,4 +1,5 @@
-"""Whose result a question about a count asks for, and whether a statement gives that one's.
+"""Whose result a question about a count or a race's time asks for, and whether a statement
+gives that one's.
 
 "How many votes did Jeremy Hunt get?" is not answered by "He won with 92,153 votes" under the
 headline "Boris Johnson elected Conservative leader", nor "How many seats did Labour end up
@@ -14,10 +15,15 @@ from dataclasses import dataclass
 from newsrag.retrieval.coverage import Vocabulary
 from newsrag.text import ANAPHORIC, STOPWORDS, YEAR
 
-_OWNER = re.compile(
-    r"\bhow many \w+ (?:did|does|do|will|would|has|have|had)\s+(?P<owner>.+?)\s+"
-    r"(?P<verb>get|got|win|won|receive|take|secure|end(?:ed)? up|finish|gain|lose|lost|need)\b",
-    re.IGNORECASE,
+_OWNERS = (
+    re.compile(
+        r"\bhow many \w+ (?:did|does|do|will|would|has|have|had)\s+(?P<owner>.+?)\s+"
+        r"(?P<verb>get|got|win|won|receive|take|secure|end(?:ed)? up|finish|gain|lose|lost|need)\b",
+        re.IGNORECASE,
+    ),
+    # a race's time: "what was Kipchoge's time", "what time did Warholm run"
+    re.compile(r"\b(?:what|how fast) (?:was|is) (?P<owner>.+?)['’]s (?:\w+ )?time\b", re.I),
+    re.compile(r"\btime (?:did|does) (?P<owner>.+?) (?:run|clock|finish|record|post|set)\b", re.I),
 )
 _LOSING = frozenset(("lose", "lost", "loses", "losing"))
 
@@ -33,16 +39,24 @@ class Owner:
     @classmethod
     def of(cls, clause: str) -> Owner | None:
         """The owner the clause asks a count of, if it names one ("did they win" names none)."""
-        found = _OWNER.search(clause)
+        found = next(filter(None, (owner.search(clause) for owner in _OWNERS)), None)
         if found is None:
             return None
         written = re.findall(r"[a-z]+", re.sub(r"['’]s\b", "", found["owner"].lower()))
         words = frozenset(word for word in written if word not in STOPWORDS)
-        return cls(words, found["verb"].lower() not in _LOSING) if words else None
+        verb = (found.groupdict().get("verb") or "").lower()
+        return cls(words, verb not in _LOSING) if words else None
+
+    def named(self, article: Vocabulary) -> bool:
+        """Whether the article names the owner as the question does: one it describes otherwise
+        ("the Norwegian hurdler" for Karsten Warholm of Norway) is not judged."""
+        return all(map(article.holds, self.words))
 
     def stated(self, statement: str, title: str) -> bool:
         """Whether the statement gives a number after naming the owner (a statement opening
-        with a pronoun names whom its headline names) and, for a count won, no word of losing
+        with a pronoun, or with a name its headline gives, names whom its headline names:
+        "Warholm, who is 23, won with a time of 47.42 seconds" under "Norway's Warholm wins
+        gold") and, for a count won, no word of losing
         comes between the two."""
         tokens = statement.split()
         mentions = [
@@ -50,7 +64,9 @@ class Owner:
             for index, token in enumerate(tokens)
             if any(map(Vocabulary.of(token).holds, self.words))
         ]
-        if ANAPHORIC.match(statement) and any(map(Vocabulary.of(title).holds, self.words)):
+        headline = Vocabulary.of(title)
+        opening = ANAPHORIC.match(statement) or _opens_with(statement, title)
+        if opening and any(map(headline.holds, self.words)):
             mentions.insert(0, 0)
         for mention in mentions:
             number = next(
@@ -66,3 +82,11 @@ class Owner:
             if number is not None and not (self.gained and between & _LOSING):
                 return True
         return False
+
+
+def _opens_with(statement: str, title: str) -> bool:
+    """Whether the statement's first word is a name its headline writes."""
+    first = re.match(r"[A-Z][\w'’-]*", statement)
+    if first is None or first[0].lower() in STOPWORDS:
+        return False
+    return re.search(rf"\b{re.escape(first[0])}\b", title) is not None
