@@ -143,3 +143,18 @@ def test_a_maker_described_by_its_city_is_answerable_from_an_article_not_naming_
 
     assert signals.names == 1.0
     assert signals.answerable
+
+
+def test_where_a_place_is_describes_it_and_is_no_name() -> None:
+    question = "how long had the Baltic port city's mayor been in office?"
+
+    assert described(question) == {"baltic"}
+    assert described("what did the pacific island nation shut down for?") == {"pacific"}
+    assert described("which city hosted the 2019 worlds?") == set()
+
+
+def test_a_point_of_the_compass_is_no_name() -> None:
+    words = lower_case_words("which company ran the bus that flipped over in eastern cuba?")
+
+    assert "eastern" not in words
+    assert "cuba" in words

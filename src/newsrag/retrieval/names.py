@@ -90,10 +90,23 @@ _DESCRIBED_MAKER = re.compile(
 )
 
 
+# "the Baltic port city", "the Pacific island nation": where a place is describes it, and is
+# no name its articles must print.
+_DESCRIBED_PLACE = re.compile(
+    r"\bthe\s+([a-z]+)\s+(?:(?:port|island|coastal|border|capital|resort|mining|oil)\s+)?"
+    r"(?:city|town|nation|country|state|village|kingdom|archipelago)\b",
+    re.IGNORECASE,
+)
+
+
 def described(question: str) -> set[str]:
-    """The question's words, lower-cased, that describe a maker rather than name one ("detroit"
-    of "the Detroit automaker")."""
-    found = (m.group(1).lower() for m in _DESCRIBED_MAKER.finditer(question))
+    """The question's words, lower-cased, that describe a maker or a place rather than name one
+    ("detroit" of "the Detroit automaker", "baltic" of "the Baltic port city")."""
+    found = (
+        m.group(1).lower()
+        for pattern in (_DESCRIBED_MAKER, _DESCRIBED_PLACE)
+        for m in pattern.finditer(question)
+    )
     return {word for word in found if _candidate(word)}
 
 
@@ -103,13 +116,26 @@ def lower_case_words(question: str) -> set[str]:
     return {m.group() for m in _WORD.finditer(question) if _candidate(m.group())}
 
 
+# Where in a place, which the store writes capitalised in names ("Eastern Europe") but a
+# question uses to describe: "in eastern Cuba".
+_COMPASS = frozenset(
+    re.findall(
+        r"\w+",
+        """north south east west northern southern eastern western central northeastern
+        northwestern southeastern southwestern""",
+    )
+)
+
+
 def _candidate(word: str) -> bool:
     """Whether a lower-case word may be a name: not a month or a day, which the question's
-    time says (`retrieval/timeparse.py`), nor a common word or a title ("lady")."""
+    time says (`retrieval/timeparse.py`), nor a common word, a title ("lady") or a point of the
+    compass."""
     return (
         len(word) >= MIN_LENGTH
         and word not in STOPWORDS
         and word not in TITLES
         and word not in MONTHS
         and word not in DAYS
+        and word not in _COMPASS
     )
