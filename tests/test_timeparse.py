@@ -196,3 +196,17 @@ def test_before_an_event_dated_by_its_month_ends_when_the_month_does() -> None:
     assert found.start is None
     assert found.end == date(2020, 4, 1)
     assert found.label == "up to March 2020"
+
+
+def test_a_part_of_a_year_is_the_months_it_names() -> None:
+    late = window(
+        "Who was lined up as chief executive when Kmart agreed to buy Sears in late 2004?"
+    )
+    middle = window("news from mid-2007")
+
+    assert (late.start, late.end, late.label) == (date(2004, 9, 1), date(2005, 1, 1), "late 2004")
+    assert (middle.start, middle.end, middle.label) == (
+        date(2007, 4, 1),
+        date(2007, 10, 1),
+        "mid 2007",
+    )

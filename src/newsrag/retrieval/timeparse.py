@@ -1,6 +1,7 @@
 """When a question is about: the time window it names, relative to a reference day.
 
-Explicit dates ("in March 2020", "in 2019", "before 2006", "last week", "yesterday") become a
+Explicit dates ("in March 2020", "in 2019", "in late 2004", "before 2006", "last week",
+"yesterday") become a
 window `[start, end)` that filters articles by publication date. Recency words ("latest",
 "recent", "newest") set `recent`: no filter, but newer articles rank higher.
 """
@@ -19,11 +20,30 @@ MONTHS["sept"] = 9
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# Parts of a year, as the first month they cover and the month after the last.
+_PARTS = {
+    "early": (1, 5),
+    "the start of": (1, 4),
+    "the beginning of": (1, 4),
+    "the first half of": (1, 7),
+    "spring": (3, 6),
+    "mid": (4, 10),
+    "mid-": (4, 10),
+    "the middle of": (4, 10),
+    "summer": (6, 9),
+    "the second half of": (7, 13),
+    "late": (9, 13),
+    "autumn": (9, 12),
+    "fall": (9, 12),
+    "the end of": (10, 13),
+}
+_PART = r"(?P<part>" + "|".join(sorted(_PARTS, key=len, reverse=True)) + r")"
 _DATE_FORMS = [
     rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # November 9, 2004
     rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}",  # 9 November 2004
     r"(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)",  # 2004-11-09
     rf"{_MONTH},?\s+{_YEAR}",  # March 2020
+    rf"{_PART}(?:\s+|(?<=-))(?:of\s+)?{_YEAR}",  # late 2004, mid-2007
     rf"{_YEAR}",  # 2019
 ]
 _PREPOSITION = (
@@ -91,6 +111,11 @@ def _span(groups: dict[str, str | None]) -> tuple[date, date, str]:
         return day, day + timedelta(days=1), day.isoformat()
     year = int(str(groups["year"]))
     month_name = groups.get("month")
+    part = groups.get("part")
+    if part:
+        first, after = _PARTS[part.lower()]
+        end = date(year + 1, 1, 1) if after > 12 else date(year, after, 1)
+        return date(year, first, 1), end, f"{part.lower().rstrip('-')} {year}"
     if month_name is None:
         return date(year, 1, 1), date(year + 1, 1, 1), str(year)
     month = MONTHS[month_name.lower().rstrip(".")]
