@@ -272,3 +272,19 @@ def test_a_medal_that_went_to_someone_answers_who_won_it() -> None:
     stated = "Third place and the bronze medal went to Abderrahman Samba of Qatar."
 
     assert answer_strength(question, stated) == 1.0
+
+
+def test_a_time_from_now_answers_when_something_will_be() -> None:
+    question = "when will the California couple who kept their kids shackled be eligible for parole"
+    stated = "The Turpins are scheduled to be eligible for parole in 25 years."
+
+    assert answer_strength(question, stated) == 1.0
+
+
+def test_who_became_someone_s_ruler_after_him_asks_for_a_successor() -> None:
+    question = "who became Oman's ruler after the long-reigning sultan died in january 2020?"
+    successor = "Before the burial, his successor, Haitham bin Tariq Al Said, attended prayers."
+    other = "Arriving back home in 1964, he turned to the study of Islamic law."
+
+    assert answer_strength(question, successor) == 1.0
+    assert answer_strength(question, other) < 1.0

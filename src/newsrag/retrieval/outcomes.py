@@ -127,7 +127,7 @@ OUTCOMES = (
     Outcome(  # who came after someone
         re.compile(
             r"\b(succeed(ed|s)?|successor|replaced?|replaces|t(ake|akes|ook) over)\b|"
-            r"\bbecame (\w+ ){1,4}after\b|"
+            r"\bbecame (\S+ ){1,4}after\b|"
             r"\b(got|gets|get|took|take) (his|her|their) (job|post|seat|role)\b|"
             r"\b(name|named|appoint|appointed|pick|picked|choose|chose|nominate|nominated) "
             r"(\w+ ){0,3}?as (his|her|their|its|the) (new|next)\b",
