@@ -288,3 +288,11 @@ def test_who_became_someone_s_ruler_after_him_asks_for_a_successor() -> None:
 
     assert answer_strength(question, successor) == 1.0
     assert answer_strength(question, other) < 1.0
+
+
+def test_a_place_the_question_does_not_name_answers_which_town() -> None:
+    question = "From which French town did Franky Zapata take off to cross the Channel?"
+
+    assert answer_strength(question, "The flight started at 8:17 a.m. in Sangatte.") == 1.0
+    assert answer_strength(question, "He flew across the Channel on Sunday.") == 0.0
+    assert answer_strength(question, "The flight started in January.") == 0.0

@@ -24,6 +24,7 @@ _NUMBER_WORDS = (
 _AMOUNT = rf"(?:\d[\d,.]*|(?:an?|{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"
 _COUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)"  # not "a few"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _I = re.IGNORECASE
 # How a sentence states a cause: "died of", "caused by", "due to".
 _CAUSED = (
@@ -42,6 +43,15 @@ class AnswerKind:
     name: str
     asked: re.Pattern[str]
     found: re.Pattern[str]
+    # Whether an answer is only one naming what the question does not (its `name` group).
+    new: bool = False
+
+    def answered(self, question: str, sentence: str) -> bool:
+        """Whether the sentence holds an answer of this kind to the question."""
+        return any(
+            not self.new or found["name"].lower() not in question.lower()
+            for found in self.found.finditer(sentence)
+        )
 
 
 KINDS = (
@@ -158,6 +168,20 @@ KINDS = (
             r"originally)\s+(the\s+)?[\"“'‘]?[A-Z0-9]|"
             rf"\bborn\s+(?!(?:{_MONTHS})\b)[A-Z]"  # "Ginger Baker was born Peter Edward Baker"
         ),
+    ),
+    AnswerKind(  # a place the question does not name: "took off at 8:17 a.m. in Sangatte"
+        "place",
+        re.compile(
+            r"^\s*where\b|\bfrom where\b|\bwhere (was|were|is|are|did|does|do|had|has|will)\b|"
+            r"\b(which|what) (\w+\s+){0,2}?(city|town|village|region|province|island|port|"
+            r"county|airport|hospital|venue)\b",
+            _I,
+        ),
+        re.compile(
+            r"\b(in|at|from|near|to|into|outside|off|across)\s+(the\s+)?"
+            rf"(?P<name>(?!(?:{_MONTHS}|{_DAYS})\b)[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"
+        ),
+        new=True,
     ),
     AnswerKind(
         "hurt",
@@ -278,7 +302,7 @@ def answer_strength(question: str, sentence: str) -> float:
     and the sentence names someone new or states the result, not both; 0.4 when the question
     asks for a quantity and the sentence merely holds a number; else 0.0."""
     kinds, names, quantity, result = _asked(question)
-    if any(kind.found.search(sentence) for kind in kinds):
+    if any(kind.answered(question, sentence) for kind in kinds):
         return 1.0
     stated = result is not None and not kinds and states_outcome(result, sentence)
     if names and not kinds:  # "who was older, A or B?" asks an age of the two it names
