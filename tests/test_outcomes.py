@@ -405,3 +405,22 @@ def test_an_owner_the_article_describes_otherwise_is_not_judged() -> None:
     question = "What time did the reigning champion run in the final in Doha?"
 
     assert not unreported_outcome(question, [report])
+
+
+def test_who_was_flying_asks_for_a_pilot_named_beside_the_flight() -> None:
+    title = "World's largest passenger airliner makes first flight"
+    flight = "The Airbus A380 made its maiden flight from Toulouse on Wednesday."
+    piloted = "The A380, piloted by Jacques Rosay, made its maiden flight from Toulouse."
+    question = "who was actually flying the A380 on its first flight out of Toulouse?"
+
+    assert unreported_outcome(question, [evidence(title, flight)])
+    assert not unreported_outcome(question, [evidence(title, piloted)])
+
+
+def test_a_commanding_officer_is_a_role_whose_name_is_asked() -> None:
+    title = "Wreck of USS Grayback found off Okinawa"
+    question = "who was the commanding officer of the Grayback when it was sunk?"
+    named = "Its commanding officer, John Anderson, was among the 80 men lost on the Grayback."
+
+    assert unreported_outcome(question, [evidence(title, "The Grayback was sunk in 1944.")])
+    assert not unreported_outcome(question, [evidence(title, named)])

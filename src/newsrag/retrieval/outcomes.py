@@ -32,9 +32,11 @@ from newsrag.text import (
 
 # Roles a story's people are asked by ("Who was the pilot?"), and how a person's name is written.
 _ROLES = (
-    "pilot|driver|captain|commander|gunman|shooter|suspect|attacker|killer|owner|coach|"
-    "manager|founder|doctor|judge|surgeon|spokesman|spokeswoman|spokesperson"
+    "pilot|driver|captain|commander|commanding officer|skipper|gunman|shooter|suspect|attacker|"
+    "killer|owner|coach|manager|founder|doctor|judge|surgeon|spokesman|spokeswoman|spokesperson"
 )
+# What someone in a role does: "who was flying the A380?" asks for its pilot.
+_ROLE_VERBS = "flying|piloting|driving|steering|captaining|commanding"
 _PERSON = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+"
 
 
@@ -147,11 +149,14 @@ OUTCOMES = (
     ),
     Outcome(  # who held a role in the story: its name, written beside the role
         re.compile(
-            rf"^\s*(who|what) (was|were|is) (the name of )?the (\w+ ){{0,3}}?({_ROLES})\b", re.I
+            rf"^\s*(who|what) (was|were|is) (the name of )?the (\w+ ){{0,3}}?({_ROLES})\b|"
+            rf"^\s*who (was |is )?(\w+ )?({_ROLE_VERBS})\b",
+            re.I,
         ),
         re.compile(
             rf"\b({_ROLES}),?\s+([a-z0-9][\w-]* ){{0,3}}{_PERSON}|"
-            rf"{_PERSON}, (the |a |an |its |their )?(\w+ ){{0,2}}({_ROLES})\b"
+            rf"{_PERSON}, (the |a |an |its |their )?(\w+ ){{0,2}}({_ROLES})\b|"
+            rf"\b(owned|run|operated|piloted|flown|driven|captained|commanded) by {_PERSON}"
         ),
         topical=False,
     ),
