@@ -424,3 +424,16 @@ def test_a_commanding_officer_is_a_role_whose_name_is_asked() -> None:
 
     assert unreported_outcome(question, [evidence(title, "The Grayback was sunk in 1944.")])
     assert not unreported_outcome(question, [evidence(title, named)])
+
+
+def test_a_cause_told_of_the_headline_s_subject_answers_however_he_is_described() -> None:
+    title = "Former U.S. intelligence agent Tony Mendez, architect of 'Argo' rescue, dies at 78"
+    text = (
+        "Mendez smuggled six diplomats out of Iran, posing as a film crew for the CIA. "
+        "Friends remembered his humour. According to his publicist, Mendez died of Parkinson's "
+        "disease."
+    )
+    question = "what did the CIA disguise expert who got US diplomats out of Iran die of?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])
+    assert unreported_outcome(question, [evidence(title, "Mendez died on Saturday.")])

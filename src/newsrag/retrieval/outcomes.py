@@ -327,6 +327,10 @@ class _Asked:
     numbered: frozenset[tuple[str, int]] = frozenset()
     recent: bool = False
     owner: Owner | None = None
+    # Whether the result is told of the headline's subject, whatever the question describes
+    # it by: "According to his publicist, Mendez died of Parkinson's disease" answers what
+    # "the CIA disguise expert behind the rescue of US diplomats from Iran" died of.
+    subject: bool = False
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome, named: Collection[str] = ()) -> _Asked:
@@ -355,7 +359,9 @@ class _Asked:
         topical = set() if words <= asking or not outcome.topical else words
         names = clause_names(clause, years, named)
         owner = Owner.of(clause) if outcome.owned else None
-        return cls(names, years, topical, numbered(clause), outcome.recent, owner)
+        return cls(
+            names, years, topical, numbered(clause), outcome.recent, owner, not outcome.topical
+        )
 
     def reported(
         self,
@@ -389,14 +395,12 @@ class _Asked:
         # and what "Chelyabinsk's governor has promised each victim" is about, when it holds
         # SHARED_WORDS of the question's own words ("governor", "promise", "victim")
         said = Vocabulary.of(statement)
-        about = (
-            ANAPHORIC.match(statement)
-            or _headline_subject(statement, title)
-            or sum(map(said.holds, self.words)) >= SHARED_WORDS
-        )
+        subject = bool(ANAPHORIC.match(statement) or _headline_subject(statement, title))
+        about = subject or sum(map(said.holds, self.words)) >= SHARED_WORDS
         near = Vocabulary.of(before, statement, title if about else "")
         around = Vocabulary.of(before, statement, title)
-        return (not self.names or any(near.holds(name) for name in self.names)) and (
+        named = any(near.holds(name) for name in self.names) or (self.subject and subject)
+        return (not self.names or named) and (
             not self.words or any(around.holds(word) for word in self.words)
         )
 
