@@ -414,3 +414,11 @@ def test_a_second_question_of_another_year_gets_no_names_of_the_first() -> None:
     assert parts[1].query == (
         "which team's player tested positive leading the NBA to suspend its 2020 season"
     )
+
+
+def test_the_article_naming_what_the_part_alone_names_comes_first_though_less_similar() -> None:
+    general = chunk(1, "Astronomers watched the birth of an exoplanet far from Earth.", score=0.60)
+    naming = chunk(2, "Mayor and Queloz discovered 51 Pegasi b in 1995.", score=0.37)
+
+    assert closest_first([general, naming], {"51", "pegasi"})[0].article_id == 2
+    assert closest_first([general, naming])[0].article_id == 1

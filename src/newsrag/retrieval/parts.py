@@ -13,7 +13,7 @@ lacks (`search_named_parts`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -236,14 +236,19 @@ def search_parts(
     """Each part searched on its own within the request's filters, and when `timed` in the
     time it names (if any)."""
     found = []
-    for part in parts:
+    names = [
+        {name for name in specific_terms(part.query) if not YEAR.fullmatch(name)} - MONTHS.keys()
+        for part in parts
+    ]
+    for index, part in enumerate(parts):
         window = parse_time(part.query, request.as_of) if timed and request.as_of else None
         wanted = request.filters
         if window is not None and not window.recent:
             end = window.end + reporting_lag(window) if window.end else None
             wanted = wanted.within(window.start, end)
         chunks = retriever.search(replace(request, query=part.query, filters=wanted))
-        found.append(closest_first(chunks))
+        others = set().union(*(other for at, other in enumerate(names) if at != index))
+        found.append(closest_first(chunks, names[index] - others))
     return found
 
 
@@ -298,13 +303,20 @@ def naming(run: Sequence[str], articles: Mapping[int, Vocabulary]) -> int | None
     return next((key for key, words in articles.items() if all(map(words.holds, run))), None)
 
 
-def closest_first(chunks: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+def closest_first(
+    chunks: Sequence[RetrievedChunk], own: Collection[str] = ()
+) -> list[RetrievedChunk]:
     """The chunks with those of the article most similar to the part (the best cosine among
     the first CLOSEST chunks) first. A part's words shared with the whole question ("Which
-    paid more money, ...") can rank the other part's article first by words alone."""
+    paid more money, ...") can rank the other part's article first by words alone. When
+    some of those chunks hold every name the part alone gives (`own`: "51 Pegasi b" of "Which
+    exoplanet is farther from Earth, K2-18b or 51 Pegasi b?"), the best of them: an article
+    about exoplanets in general is closer to the words than the one naming the planet."""
     if not chunks:
         return []
-    best = max(chunks[:CLOSEST], key=lambda chunk: chunk.score).article_id
+    closest = list(chunks[:CLOSEST])
+    naming = [chunk for chunk in closest if own and all(map(chunk_vocabulary([chunk]).holds, own))]
+    best = max(naming or closest, key=lambda chunk: chunk.score).article_id
     return [c for c in chunks if c.article_id == best] + [c for c in chunks if c.article_id != best]
 
 
