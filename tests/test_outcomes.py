@@ -437,3 +437,13 @@ def test_a_cause_told_of_the_headline_s_subject_answers_however_he_is_described(
 
     assert not unreported_outcome(question, [evidence(title, text)])
     assert unreported_outcome(question, [evidence(title, "Mendez died on Saturday.")])
+
+
+def test_a_win_of_another_kind_of_contest_does_not_answer_who_won_the_one_asked() -> None:
+    title = "Elijah Cummings, Baltimore congressman, dies at 68"
+    midterms = "Following Democratic victories in the 2018 midterm elections, Cummings won."
+    special = "Kweisi Mfume won the special election for Cummings' seat."
+    question = "who won the special election for elijah cummings' house seat?"
+
+    assert unreported_outcome(question, [evidence(title, midterms)])
+    assert not unreported_outcome(question, [evidence(title, special)])

@@ -62,6 +62,9 @@ class Outcome:
     # Whether the result is someone's (`retrieval/owners.py`): "How many votes did Hunt get?"
     # is not answered by "He won with 92,153 votes" under "Boris Johnson elected".
     owned: bool = False
+    # Whether a report must name the kind of contest asked ("the special election" is not the
+    # 2018 midterms nor the one first won in 1996): the word before "election", "primary" ...
+    kinded: bool = False
 
 
 OUTCOMES = (
@@ -77,6 +80,7 @@ OUTCOMES = (
             r"(medal|title|prize|award|trophy|crown|gold|silver|bronze) (\w+ ){0,2}?went to)\b",
             re.IGNORECASE,
         ),
+        kinded=True,
     ),
     Outcome(
         re.compile(
@@ -212,6 +216,17 @@ OUTCOMES = (
 # The thing a question asks for, which a report gives without the word: "in 1981" answers "In
 # which year was Conway elected a Fellow?".
 _ASKED_THING = re.compile(r"\b(?:what|which)\s+([a-z]+)\b", re.IGNORECASE)
+# The word naming the kind of a contest: "special" of "the special election"; not one any
+# of a country's contests may be called by ("the federal election" is its general election),
+# nor one asking about it ("did he first win election").
+_CONTEST_KIND = re.compile(r"\b([a-z]+) (?:election|by-election|primary|race)\b")
+_ANY_CONTEST = frozenset(
+    re.findall(
+        r"\w+",
+        """federal general national parliamentary legislative last next first recent latest
+        win won wins winning lose lost""",
+    )
+)
 # Words asking whether a result was to be, not what it is about: "who was supposed to take over
 # from him?" is answered by "in favor of his elected successor".
 _MODAL = frozenset({"supposed", "expected", "meant", "slated", "due", "likely", "going"})
@@ -331,6 +346,7 @@ class _Asked:
     # it by: "According to his publicist, Mendez died of Parkinson's disease" answers what
     # "the CIA disguise expert behind the rescue of US diplomats from Iran" died of.
     subject: bool = False
+    kinds: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, clause: str, outcome: Outcome, named: Collection[str] = ()) -> _Asked:
@@ -359,8 +375,20 @@ class _Asked:
         topical = set() if words <= asking or not outcome.topical else words
         names = clause_names(clause, years, named)
         owner = Owner.of(clause) if outcome.owned else None
+        kinds = frozenset(
+            word
+            for word in _CONTEST_KIND.findall(clause)
+            if outcome.kinded and word not in STOPWORDS and word not in _ANY_CONTEST
+        )
         return cls(
-            names, years, topical, numbered(clause), outcome.recent, owner, not outcome.topical
+            names,
+            years,
+            topical,
+            numbered(clause),
+            outcome.recent,
+            owner,
+            not outcome.topical,
+            kinds,
         )
 
     def reported(
@@ -400,8 +428,10 @@ class _Asked:
         near = Vocabulary.of(before, statement, title if about else "")
         around = Vocabulary.of(before, statement, title)
         named = any(near.holds(name) for name in self.names) or (self.subject and subject)
-        return (not self.names or named) and (
-            not self.words or any(around.holds(word) for word in self.words)
+        return (
+            (not self.names or named)
+            and (not self.words or any(around.holds(word) for word in self.words))
+            and all(map(around.holds, self.kinds))
         )
 
 
