@@ -447,3 +447,21 @@ def test_a_win_of_another_kind_of_contest_does_not_answer_who_won_the_one_asked(
 
     assert unreported_outcome(question, [evidence(title, midterms)])
     assert not unreported_outcome(question, [evidence(title, special)])
+
+
+def test_a_vote_by_another_body_does_not_answer_the_senate_s_vote() -> None:
+    title = "Donald Trump impeached by US House of Representatives"
+    house = "Trump is to face trial in the Senate. The articles passed by votes of 230-to-197."
+    senate = "The Senate acquitted him on Wednesday by a vote of 52 to 48."
+    question = "What was the final Senate vote in Donald Trump's impeachment trial?"
+
+    assert unreported_outcome(question, [evidence(title, house)])
+    assert not unreported_outcome(question, [evidence(title, senate)])
+
+
+def test_a_vote_naming_no_body_is_the_one_its_headline_names() -> None:
+    title = "Donald Trump impeached by US House of Representatives"
+    text = "The articles passed by votes of 230-to-197 and 229-to-198 respectively."
+    question = "what was the house vote count on the abuse of power article?"
+
+    assert not unreported_outcome(question, [evidence(title, text)])

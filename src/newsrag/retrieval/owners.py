@@ -1,5 +1,5 @@
-"""Whose result a question about a count or a race's time asks for, and whether a statement
-gives that one's.
+"""Whose result a question about a count, a vote or a race's time asks for, and whether a
+statement gives that one's.
 
 "How many votes did Jeremy Hunt get?" is not answered by "He won with 92,153 votes" under the
 headline "Boris Johnson elected Conservative leader", nor "How many seats did Labour end up
@@ -21,6 +21,8 @@ _OWNERS = (
         r"(?P<verb>get|got|win|won|receive|take|secure|end(?:ed)? up|finish|gain|lose|lost|need)\b",
         re.IGNORECASE,
     ),
+    # a vote by a body: "what was the final Senate vote", not the House's
+    re.compile(r"\bwhat was the (?:final )?(?P<owner>senate|house|parliament|congress) vote", re.I),
     # a race's time: "what was Kipchoge's time", "what time did Warholm run"
     re.compile(r"\b(?:what|how fast) (?:was|is) (?P<owner>.+?)['’]s (?:\w+ )?time\b", re.I),
     re.compile(r"\btime (?:did|does) (?P<owner>.+?) (?:run|clock|finish|record|post|set)\b", re.I),
@@ -47,6 +49,12 @@ class Owner:
         verb = (found.groupdict().get("verb") or "").lower()
         return cls(words, verb not in _LOSING) if words else None
 
+    def _unnamed_body(self, statement: str) -> bool:
+        """Whether the owner is a voting body and the statement names none: "The articles
+        passed by votes of 230-to-197" under a headline naming the House is the House's."""
+        said = Vocabulary.of(statement)
+        return self.words <= _BODIES and not any(map(said.holds, _BODIES))
+
     def named(self, article: Vocabulary) -> bool:
         """Whether the article names the owner as the question does: one it describes otherwise
         ("the Norwegian hurdler" for Karsten Warholm of Norway) is not judged."""
@@ -66,7 +74,7 @@ class Owner:
         ]
         headline = Vocabulary.of(title)
         opening = ANAPHORIC.match(statement) or _opens_with(statement, title)
-        if opening and any(map(headline.holds, self.words)):
+        if (opening or self._unnamed_body(statement)) and any(map(headline.holds, self.words)):
             mentions.insert(0, 0)
         for mention in mentions:
             number = next(
@@ -82,6 +90,9 @@ class Owner:
             if number is not None and not (self.gained and between & _LOSING):
                 return True
         return False
+
+
+_BODIES = frozenset(("senate", "house", "parliament", "congress"))
 
 
 def _opens_with(statement: str, title: str) -> bool:
