@@ -148,8 +148,8 @@ KINDS = (
             _I,
         ),
         re.compile(
-            rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|"
-            r"Saturday|Sunday|yesterday|today|tomorrow|last (week|month|year))\b|"
+            rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|"
+            rf"\b({_DAYS}|yesterday|today|tomorrow|last (week|month|year))\b|"
             rf"\b(in|after|within) {_AMOUNT} (years?|months?|weeks?|days?)\b",  # "in 25 years"
             _I,
         ),

@@ -346,6 +346,7 @@ class _Asked:
     # it by: "According to his publicist, Mendez died of Parkinson's disease" answers what
     # "the CIA disguise expert behind the rescue of US diplomats from Iran" died of.
     subject: bool = False
+    # The kind of contest asked, which a report must name ("special"; `Outcome.kinded`).
     kinds: frozenset[str] = frozenset()
 
     @classmethod

@@ -28,6 +28,7 @@ _OWNERS = (
     re.compile(r"\btime (?:did|does) (?P<owner>.+?) (?:run|clock|finish|record|post|set)\b", re.I),
 )
 _LOSING = frozenset(("lose", "lost", "loses", "losing"))
+_BODIES = frozenset(("senate", "house", "parliament", "congress"))
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Owner:
 
     @classmethod
     def of(cls, clause: str) -> Owner | None:
-        """The owner the clause asks a count of, if it names one ("did they win" names none)."""
+        """The owner the clause asks a count, a vote or a time of, if it names one ("did they
+        win" names none)."""
         found = next(filter(None, (owner.search(clause) for owner in _OWNERS)), None)
         if found is None:
             return None
@@ -64,8 +66,8 @@ class Owner:
         """Whether the statement gives a number after naming the owner (a statement opening
         with a pronoun, or with a name its headline gives, names whom its headline names:
         "Warholm, who is 23, won with a time of 47.42 seconds" under "Norway's Warholm wins
-        gold") and, for a count won, no word of losing
-        comes between the two."""
+        gold"; so does a vote naming no body, `_unnamed_body`) and, for a count won, no word
+        of losing comes between the two."""
         tokens = statement.split()
         mentions = [
             index
@@ -90,9 +92,6 @@ class Owner:
             if number is not None and not (self.gained and between & _LOSING):
                 return True
         return False
-
-
-_BODIES = frozenset(("senate", "house", "parliament", "congress"))
 
 
 def _opens_with(statement: str, title: str) -> bool:
