@@ -292,7 +292,8 @@ def article_texts(evidence: Sequence[Evidence]) -> dict[str, list[str]]:
 def clause_names(clause: str, years: set[str], named: Collection[str] = ()) -> list[str]:
     """The names of a question's clause, and those of its lower-case words that are `named`,
     but its years (`years`) and months, the time a result is of, and the words describing a
-    maker ("the Detroit automaker"): no names its report must hold."""
+    maker or a place ("the Detroit automaker", "the Baltic port city"): no names its report
+    must hold."""
     other = years | MONTHS.keys() | described(clause)
     written = [term for term in specific_terms(clause) if term not in other]
     lowered = [word for word in re.findall(r"[a-z]+", clause) if word in named]
@@ -316,8 +317,10 @@ def unreported_outcome(
     asked = _Asked.of(asked_clause(question), outcome, named)
     articles = {url: Vocabulary.of(*parts) for url, parts in article_texts(evidence).items()}
     for item in evidence:
-        if not all(articles[item.chunk.url].holds(name) for name in asked.names):
+        article = articles[item.chunk.url]
+        if not all(article.holds(name) for name in asked.names):
             continue
+        owner_named = asked.owner is not None and asked.owner.named(article)
         before = ""
         for statement in (item.chunk.title, *split_sentences(item.chunk.text)):
             if states_outcome(outcome, statement) and asked.reported(
@@ -325,7 +328,7 @@ def unreported_outcome(
                 before,
                 item.chunk.title,
                 item.chunk.published_at,
-                owner_named=asked.owner is not None and asked.owner.named(articles[item.chunk.url]),
+                owner_named=owner_named,
             ):
                 return False
             before = statement
@@ -378,8 +381,8 @@ class _Asked:
         owner = Owner.of(clause) if outcome.owned else None
         kinds = frozenset(
             word
-            for word in _CONTEST_KIND.findall(clause)
-            if outcome.kinded and word not in STOPWORDS and word not in _ANY_CONTEST
+            for word in (_CONTEST_KIND.findall(clause) if outcome.kinded else [])
+            if word not in STOPWORDS and word not in _ANY_CONTEST
         )
         return cls(
             names,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from newsrag.retrieval.coverage import Vocabulary
 from newsrag.text import ANAPHORIC, STOPWORDS, YEAR
 
+_LOSING = frozenset(("lose", "lost", "loses", "losing"))
+_BODIES = frozenset(("senate", "house", "parliament", "congress"))
 _OWNERS = (
     re.compile(
         r"\bhow many \w+ (?:did|does|do|will|would|has|have|had)\s+(?P<owner>.+?)\s+"
@@ -22,13 +24,11 @@ _OWNERS = (
         re.IGNORECASE,
     ),
     # a vote by a body: "what was the final Senate vote", not the House's
-    re.compile(r"\bwhat was the (?:final )?(?P<owner>senate|house|parliament|congress) vote", re.I),
+    re.compile(rf"\bwhat was the (?:final )?(?P<owner>{'|'.join(sorted(_BODIES))}) vote", re.I),
     # a race's time: "what was Kipchoge's time", "what time did Warholm run"
     re.compile(r"\b(?:what|how fast) (?:was|is) (?P<owner>.+?)['’]s (?:\w+ )?time\b", re.I),
     re.compile(r"\btime (?:did|does) (?P<owner>.+?) (?:run|clock|finish|record|post|set)\b", re.I),
 )
-_LOSING = frozenset(("lose", "lost", "loses", "losing"))
-_BODIES = frozenset(("senate", "house", "parliament", "congress"))
 
 
 @dataclass(frozen=True)
